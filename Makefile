@@ -1,0 +1,62 @@
+# The front door. Each target installs what is missing (Debian packages, as
+# root), configures CMake and builds with two jobs.
+#
+#   make demo    run the demo on generated sample data
+#   make test    build and run every test
+#   make bench   run the benchmarks (Release build)
+#   make asan    run the tests under AddressSanitizer + UndefinedBehaviorSanitizer
+
+JOBS ?= 2
+CMAKE_FLAGS ?=
+
+PACKAGES := cmake g++ make pkg-config \
+  libboost-dev libboost-graph-dev libboost-date-time-dev \
+  libprotobuf-dev protobuf-compiler libfmt-dev libcli11-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev
+
+.PHONY: all deps build test demo bench asan clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	      || { echo "apt-get install failed (a fresh machine needs 'apt-get update' once)"; exit 1; }; \
+	  else \
+	    echo "missing Debian packages:$$missing"; \
+	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build/CMakeCache.txt: | deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps build/CMakeCache.txt
+	cmake --build build -j$(JOBS)
+
+test: build
+	ctest --test-dir build --output-on-failure -j$(JOBS)
+
+demo: build
+	./build/examples/demo
+
+bench: deps
+	cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DVORONKA_BUILD_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build build-release -j$(JOBS) --target voronka_bench
+	./build-release/benchmarks/voronka_bench
+
+asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DVORONKA_SANITIZE=address,undefined \
+	  -DVORONKA_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
+	cmake --build build-asan -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+clean:
+	rm -rf build build-release build-asan

@@ -1,0 +1,93 @@
+// Events as the ledger takes them, and the result of appending them.
+//
+// An event is a v1::Event message (event.proto). For bulk loading there is
+// also a columnar form, EventColumns: one array per field, one row per event,
+// the shape the C API batch call and the CSV reader produce.
+#ifndef VORONKA_EVENT_HPP_
+#define VORONKA_EVENT_HPP_
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "voronka/status.hpp"
+#include "voronka/v1/event.pb.h"
+
+namespace voronka {
+
+// Kinds of events; the values are those of the C API's VRK_EVENT_* and of the
+// event.proto oneof field numbers minus 9.
+enum class EventKind : uint8_t {
+  kOpened = 1,
+  kEntered = 2,
+  kWon = 3,
+  kLost = 4,
+  kFrozen = 5,
+  kResumed = 6,
+  kReopened = 7,
+  kAmountChanged = 8,
+  kOwnerChanged = 9,
+  kFieldSet = 10,
+  kActivity = 11,
+};
+inline constexpr int kEventKindCount = 11;
+
+// "opened", "entered", ... as in the CSV `kind` column.
+std::string_view event_kind_name(EventKind kind);
+std::optional<EventKind> parse_event_kind(std::string_view name);
+
+// "call", "meeting", "email", "other".
+std::string_view activity_name(v1::Activity::Kind kind);
+std::optional<v1::Activity::Kind> parse_activity(std::string_view name);
+
+// Marks an absent value in an amount column.
+inline constexpr int64_t kNoAmount = std::numeric_limits<int64_t>::min();
+
+// A batch of events as columns. Every non-empty span has `size` elements; an
+// empty span is a column the batch does not use. Which columns an event
+// reads depends on its kind:
+//   opened          process, owner, client, amount, stage (optional),
+//                   field + value (one field, optional)
+//   entered         stage
+//   won             amount (optional: the final amount)
+//   lost            reason
+//   reopened        stage (optional)
+//   amount_changed  amount
+//   owner_changed   owner
+//   field_set       field, value
+//   activity        activity ("call", "meeting", "email", "other")
+// A non-empty `process` on other kinds must name the deal's process.
+struct EventColumns {
+  size_t size = 0;
+  std::span<const std::string_view> event_id;
+  std::span<const std::string_view> deal;
+  std::span<const int64_t> at;
+  std::span<const EventKind> kind;
+  std::span<const std::string_view> process;
+  std::span<const std::string_view> stage;
+  std::span<const int64_t> amount;  // kNoAmount where absent
+  std::span<const std::string_view> owner;
+  std::span<const std::string_view> client;
+  std::span<const std::string_view> reason;
+  std::span<const std::string_view> field;
+  std::span<const std::string_view> value;
+  std::span<const std::string_view> activity;
+};
+
+// What happened to one appended event.
+enum class Outcome : uint8_t {
+  kAccepted,   // applied and recorded
+  kDuplicate,  // the same event was recorded before; nothing changed
+  kRejected,   // not recorded; see the status
+};
+
+struct AppendResult {
+  Outcome outcome = Outcome::kAccepted;
+  Status status;  // OK unless rejected
+};
+
+}  // namespace voronka
+
+#endif  // VORONKA_EVENT_HPP_

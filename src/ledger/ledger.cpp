@@ -1,0 +1,252 @@
+#include "voronka/ledger.hpp"
+
+#include <array>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "ledger/access.hpp"
+#include "ledger/apply.hpp"
+#include "ledger/batch_order.hpp"
+#include "ledger/event_view.hpp"
+
+namespace voronka {
+
+std::string_view deal_status_name(DealStatus status) {
+  switch (status) {
+    case DealStatus::kOpen: return "open";
+    case DealStatus::kFrozen: return "frozen";
+    case DealStatus::kWon: return "won";
+    case DealStatus::kLost: return "lost";
+  }
+  return "unknown";
+}
+
+namespace ledger {
+namespace {
+
+// Reads a batch of messages.
+class MessageSource {
+ public:
+  explicit MessageSource(std::span<const v1::Event> events) : events_(events) {}
+  size_t size() const { return events_.size(); }
+  std::string_view id(size_t i) const { return events_[i].event_id(); }
+  std::string_view deal(size_t i) const { return events_[i].deal(); }
+  int64_t at(size_t i) const { return events_[i].at(); }
+  bool opens(size_t i) const { return events_[i].kind_case() == v1::Event::kOpened; }
+  Status view(size_t i, EventView* out) const {
+    *out = view_of(events_[i]);
+    return Status::ok();
+  }
+
+ private:
+  std::span<const v1::Event> events_;
+};
+
+// Reads a columnar batch whose columns were checked.
+class ColumnSource {
+ public:
+  explicit ColumnSource(const EventColumns& columns) : c_(columns) {}
+  size_t size() const { return c_.size; }
+  std::string_view id(size_t i) const { return c_.event_id[i]; }
+  std::string_view deal(size_t i) const { return c_.deal[i]; }
+  int64_t at(size_t i) const { return c_.at[i]; }
+  bool opens(size_t i) const { return c_.kind[i] == EventKind::kOpened; }
+  Status view(size_t i, EventView* out) const { return view_of(c_, i, out); }
+
+ private:
+  const EventColumns& c_;
+};
+
+// Applies a batch in batch_order. Memory for the whole batch is reserved up
+// front, and the index slots an event will touch are prefetched a few events
+// ahead: on a large ledger those lookups are cache misses, and overlapping
+// them is most of the speed of a bulk import.
+template <typename Source>
+std::vector<AppendResult> append_batch(State& state, const Source& source,
+                                       std::vector<uint32_t>* applied) {
+  const size_t size = source.size();
+  std::vector<AppendResult> results(size);
+  if (applied) applied->clear();
+  const std::vector<uint32_t> order = batch_order(
+      size, [&](size_t i) { return source.deal(i); }, [&](size_t i) { return source.at(i); });
+
+  size_t opening = 0;
+  for (size_t i = 0; i < size; ++i) opening += source.opens(i);
+  state.reserve_more(size, opening);
+
+  constexpr size_t kAhead = 8;
+  auto event_at = [&](size_t k) { return order.empty() ? k : order[k]; };
+  std::array<EventKeys, kAhead> ahead;  // keys of events k .. k + kAhead - 1
+  auto prepare = [&](size_t k) {
+    if (k >= size) return;
+    const size_t i = event_at(k);
+    const EventKeys keys = EventKeys::of(source.id(i), source.deal(i));
+    state.events.prefetch(keys.id);
+    state.deal_keys.prefetch(keys.deal_hash);
+    ahead[k % kAhead] = keys;
+  };
+  for (size_t k = 0; k < kAhead; ++k) prepare(k);
+
+  const uint64_t accepted_before = state.accepted_events;
+  EventView event;
+  // Consecutive events of one deal resolve its key once.
+  std::string_view last_deal;
+  uint32_t last_deal_id = Interner::kMissing;
+  for (size_t k = 0; k < size; ++k) {
+    const EventKeys keys = ahead[k % kAhead];
+    prepare(k + kAhead);
+    const size_t i = event_at(k);
+    if (Status s = source.view(i, &event); !s) {
+      results[i] = AppendResult{Outcome::kRejected, std::move(s)};
+      continue;
+    }
+    uint32_t deal = event.deal == last_deal ? last_deal_id : Interner::kMissing;
+    results[i] = apply(state, event, keys, &deal);
+    last_deal = event.deal;
+    last_deal_id = deal;
+    if (applied && results[i].outcome == Outcome::kAccepted) {
+      applied->push_back(static_cast<uint32_t>(i));
+    }
+  }
+  if (state.accepted_events != accepted_before) ++state.generation;
+  return results;
+}
+
+// Checks that every column of a columnar batch has the batch's length.
+Status check_columns(const EventColumns& c) {
+  const std::pair<std::string_view, size_t> columns[] = {
+      {"event_id", c.event_id.size()}, {"deal", c.deal.size()},
+      {"at", c.at.size()},             {"kind", c.kind.size()},
+      {"process", c.process.size()},   {"stage", c.stage.size()},
+      {"amount", c.amount.size()},     {"owner", c.owner.size()},
+      {"client", c.client.size()},     {"reason", c.reason.size()},
+      {"field", c.field.size()},       {"value", c.value.size()},
+      {"activity", c.activity.size()}};
+  for (const auto& [name, rows] : columns) {
+    if (rows != 0 && rows != c.size) {
+      return Status(Code::kInvalidArgument,
+                    fmt::format("column '{}' has {} rows, the batch {}", name, rows, c.size));
+    }
+  }
+  for (std::string_view required : {"event_id", "deal", "at", "kind"}) {
+    for (const auto& [name, rows] : columns) {
+      if (name == required && rows == 0 && c.size != 0) {
+        return Status(Code::kInvalidArgument,
+                      fmt::format("the batch has no '{}' column", name));
+      }
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+}  // namespace ledger
+
+Ledger::Ledger() : state_(std::make_unique<ledger::State>()) {}
+Ledger::~Ledger() = default;
+
+Status Ledger::add_process(const v1::Process& definition, uint16_t* version_id,
+                           bool* created) {
+  std::unique_lock lock(mutex_);
+  return state_->catalog.add(definition, version_id, created);
+}
+
+std::shared_ptr<const Process> Ledger::process(std::string_view key) const {
+  std::shared_lock lock(mutex_);
+  const int id = state_->catalog.find(key);
+  return id < 0 ? nullptr : state_->catalog.version_ptr(static_cast<uint16_t>(id));
+}
+
+std::vector<std::shared_ptr<const Process>> Ledger::processes() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::shared_ptr<const Process>> result;
+  for (const auto& key : state_->catalog.keys()) {
+    result.push_back(state_->catalog.version_ptr(
+        static_cast<uint16_t>(state_->catalog.find(key))));
+  }
+  return result;
+}
+
+AppendResult Ledger::append(const v1::Event& event) {
+  return std::move(append(std::span<const v1::Event>(&event, 1))[0]);
+}
+
+std::vector<AppendResult> Ledger::append(std::span<const v1::Event> events,
+                                         std::vector<uint32_t>* applied) {
+  std::unique_lock lock(mutex_);
+  return ledger::append_batch(*state_, ledger::MessageSource(events), applied);
+}
+
+std::vector<AppendResult> Ledger::append(const EventColumns& events,
+                                         std::vector<uint32_t>* applied) {
+  if (Status s = ledger::check_columns(events); !s) {
+    if (applied) applied->clear();
+    return std::vector<AppendResult>(events.size, AppendResult{Outcome::kRejected, s});
+  }
+  std::unique_lock lock(mutex_);
+  return ledger::append_batch(*state_, ledger::ColumnSource(events), applied);
+}
+
+Status Ledger::find_deal(std::string_view key, v1::DealState* out) const {
+  out->Clear();
+  std::shared_lock lock(mutex_);
+  const ledger::State& s = *state_;
+  const uint32_t deal = s.deal_keys.find(key);
+  if (deal == ledger::Interner::kMissing) {
+    return Status(Code::kNotFound, fmt::format("deal {}: unknown deal", key));
+  }
+  const Process& process = s.catalog.version(s.deals.version[deal]);
+  const DealStatus status = s.deals.status[deal];
+  out->set_deal(std::string(key));
+  out->set_process(process.key());
+  out->set_process_version(process.version());
+  out->set_status(std::string(deal_status_name(status)));
+  out->set_stage(process.stage_key(s.deals.stage[deal]));
+  out->set_stage_since(s.deals.stage_since[deal]);
+  out->set_opened_at(s.deals.opened_at[deal]);
+  if (s.deals.closed_at[deal] != ledger::kNever) out->set_closed_at(s.deals.closed_at[deal]);
+  out->set_owner(std::string(s.owners.str(s.deals.owner[deal])));
+  out->set_client(std::string(s.clients.str(s.deals.client[deal])));
+  out->set_amount(s.deals.amount[deal]);
+  const auto codes = s.timelines.codes(deal);
+  if (status == DealStatus::kLost) {
+    for (auto it = codes.rbegin(); it != codes.rend(); ++it) {
+      if (ledger::entry_kind(*it) == ledger::EntryKind::kLost) {
+        out->set_lost_reason(std::string(s.reasons.str(ledger::entry_arg(*it))));
+        break;
+      }
+    }
+  }
+  for (uint32_t key_id = 0; key_id < s.field_keys.size(); ++key_id) {
+    if (const uint32_t value = s.field_value(deal, key_id); value != 0) {
+      (*out->mutable_fields())[std::string(s.field_keys.str(key_id))] =
+          std::string(s.field_values.str(value));
+    }
+  }
+  out->set_events(static_cast<uint32_t>(codes.size()));
+  return Status::ok();
+}
+
+LedgerStats Ledger::stats() const {
+  std::shared_lock lock(mutex_);
+  const ledger::State& s = *state_;
+  LedgerStats stats;
+  stats.deals = s.deals.size();
+  stats.events = s.accepted_events;
+  stats.latest_event_at = s.latest_at == ledger::kNever ? 0 : s.latest_at;
+  const auto& d = s.deals;
+  stats.memory_bytes =
+      s.deal_keys.memory_bytes() + s.owners.memory_bytes() + s.clients.memory_bytes() +
+      s.reasons.memory_bytes() + s.field_keys.memory_bytes() +
+      s.field_values.memory_bytes() + s.timelines.memory_bytes() +
+      s.events.memory_bytes() + s.previous_amounts.capacity() * 8 +
+      s.field_changes.capacity() * sizeof(ledger::FieldChange) +
+      d.version.capacity() * 2 + d.status.capacity() + d.stage.capacity() +
+      (d.owner.capacity() + d.client.capacity()) * 4 +
+      (d.amount.capacity() + d.opened_at.capacity() + d.stage_since.capacity() +
+       d.closed_at.capacity() + d.entered.capacity()) * 8;
+  return stats;
+}
+
+}  // namespace voronka

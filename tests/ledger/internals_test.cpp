@@ -1,0 +1,130 @@
+// The ledger's building blocks, each against a plain reference.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/batch_order.hpp"
+#include "ledger/event_index.hpp"
+#include "ledger/hash.hpp"
+#include "ledger/interner.hpp"
+#include "ledger/timelines.hpp"
+
+namespace voronka::ledger {
+namespace {
+
+TEST(Hash, IsFixedAcrossBuilds) {
+  // Checkpoints store hash tables: these values must never change.
+  EXPECT_EQ(hash_bytes(""), 0x42bc986dc5eec4d3ull);
+  EXPECT_EQ(hash_bytes("D0000001"), hash_bytes("D0000001"));
+  EXPECT_NE(hash_bytes("D0000001"), hash_bytes("D0000002"));
+  EXPECT_NE(hash_bytes("abc"), hash_bytes("abd"));
+  EXPECT_NE(hash_bytes(std::string(40, 'x')), hash_bytes(std::string(41, 'x')));
+  EXPECT_NE(hash_u64(1), hash_u64(2));
+}
+
+TEST(Timelines, RandomInterleavingsKeepEveryDealsEntriesInOrder) {
+  std::mt19937 random(11);
+  Timelines timelines;
+  std::vector<std::vector<std::pair<int64_t, uint32_t>>> reference;
+  for (int step = 0; step < 200000; ++step) {
+    if (reference.empty() || random() % 50 == 0) {
+      timelines.add_deal();
+      reference.emplace_back();
+    }
+    // Mostly the newest deals, sometimes any: runs must move.
+    const uint32_t deal = random() % 4 == 0
+                              ? random() % reference.size()
+                              : reference.size() - 1 - random() % std::min<size_t>(3, reference.size());
+    const auto at = static_cast<int64_t>(step);
+    const auto code = static_cast<uint32_t>(random());
+    timelines.append(deal, at, code);
+    reference[deal].emplace_back(at, code);
+    if (step == 100000) timelines.compact();
+  }
+  size_t live = 0;
+  for (uint32_t deal = 0; deal < reference.size(); ++deal) {
+    const auto times = timelines.times(deal);
+    const auto codes = timelines.codes(deal);
+    ASSERT_EQ(times.size(), reference[deal].size());
+    for (size_t i = 0; i < times.size(); ++i) {
+      ASSERT_EQ(times[i], reference[deal][i].first);
+      ASSERT_EQ(codes[i], reference[deal][i].second);
+    }
+    live += times.size();
+  }
+  EXPECT_EQ(timelines.live_entries(), live);
+  // Garbage is bounded: arrays hold at most a few times the live entries.
+  EXPECT_LT(timelines.memory_bytes(), live * 12 * 6 + (1 << 20));
+}
+
+TEST(Interner, AssignsDenseIdsAndFindsThemAgain) {
+  Interner interner;
+  std::unordered_map<std::string, uint32_t> reference;
+  std::mt19937 random(3);
+  for (int i = 0; i < 100000; ++i) {
+    const std::string key = "k" + std::to_string(random() % 30000);
+    const uint32_t id = interner.intern(key);
+    auto [it, inserted] = reference.emplace(key, id);
+    if (inserted) {
+      EXPECT_EQ(id, reference.size() - 1);
+    } else {
+      EXPECT_EQ(id, it->second);
+    }
+  }
+  for (const auto& [key, id] : reference) {
+    EXPECT_EQ(interner.find(key), id);
+    EXPECT_EQ(interner.str(id), key);
+  }
+  EXPECT_EQ(interner.find("absent"), Interner::kMissing);
+  EXPECT_EQ(interner.size(), reference.size());
+}
+
+TEST(EventIndex, NumericAndTextIdsAreExact) {
+  EventIndex index;
+  std::map<std::string, uint64_t> recorded;
+  std::mt19937_64 random(5);
+  for (int i = 0; i < 50000; ++i) {
+    std::string id;
+    switch (i % 4) {
+      case 0: id = std::to_string(i); break;                          // inline numeric
+      case 1: id = "0" + std::to_string(i); break;                    // leading zero: text
+      case 2: id = "evt-" + std::to_string(i) + std::string(i % 40, 'x'); break;
+      case 3: id = std::to_string(1'000'000'000'000ull + i); break;  // too large to inline
+    }
+    const uint64_t print = random();
+    const auto key = EventIndex::key(id);
+    ASSERT_EQ(index.find(key, print), EventIndex::Lookup::kNew) << id;
+    index.insert(key, print);
+    recorded.emplace(id, print);
+  }
+  for (const auto& [id, print] : recorded) {
+    const auto key = EventIndex::key(id);
+    ASSERT_EQ(index.find(key, print), EventIndex::Lookup::kDuplicate) << id;
+    ASSERT_EQ(index.find(key, print ^ (uint64_t{1} << 63)), EventIndex::Lookup::kConflict) << id;
+  }
+  EXPECT_EQ(index.find(EventIndex::key("1"), 0), EventIndex::Lookup::kNew);  // only "01" was added
+  EXPECT_EQ(index.find(EventIndex::key("00"), 0), EventIndex::Lookup::kNew);  // "0" exists, "00" does not
+  EXPECT_EQ(index.size(), recorded.size());
+}
+
+TEST(BatchOrder, KeepsOrderedBatchesAndSortsOthersPerDeal) {
+  const std::vector<std::string> deals = {"a", "b", "a", "b", "c"};
+  std::vector<int64_t> at = {1, 5, 2, 6, 0};  // per deal in order, not globally
+  auto deal_of = [&](size_t i) -> std::string_view { return deals[i]; };
+  auto at_of = [&](size_t i) { return at[i]; };
+  EXPECT_TRUE(batch_order(deals.size(), deal_of, at_of).empty());
+
+  at = {3, 5, 2, 6, 0};  // deal a goes back in time
+  const auto order = batch_order(deals.size(), deal_of, at_of);
+  EXPECT_EQ(order, (std::vector<uint32_t>{2, 0, 1, 3, 4}));
+
+  at = {1, 1, 1, 1, 1};  // equal times keep batch order
+  EXPECT_TRUE(batch_order(deals.size(), deal_of, at_of).empty());
+}
+
+}  // namespace
+}  // namespace voronka::ledger

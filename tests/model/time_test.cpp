@@ -1,0 +1,36 @@
+#include <gtest/gtest.h>
+
+#include "voronka/time.hpp"
+
+namespace voronka {
+namespace {
+
+TEST(Time, ParsesDatesAndDateTimes) {
+  EXPECT_EQ(parse_time("1970-01-01"), 0);
+  EXPECT_EQ(parse_time("2025-02-04"), 1738627200000);
+  EXPECT_EQ(parse_time("2025-02-04T03:25:45Z"), 1738639545000);
+  EXPECT_EQ(parse_time("2025-02-04 03:25:45"), 1738639545000);
+  EXPECT_EQ(parse_time("2025-02-04T03:25Z"), 1738639500000);
+  EXPECT_EQ(parse_time("2025-02-04T03:25:45.5Z"), 1738639545500);
+  EXPECT_EQ(parse_time("2025-02-04T03:25:45.123456Z"), 1738639545123);
+  EXPECT_EQ(parse_time("2025-02-04T06:25:45+03:00"), 1738639545000);
+  EXPECT_EQ(parse_time("2025-02-03T22:25:45-0500"), 1738639545000);
+}
+
+TEST(Time, RejectsMalformedText) {
+  for (const char* text : {"", "2025", "2025-02-30", "2025-13-01", "2025-02-04T24:00Z",
+                           "2025-02-04T03:25:45ZZ", "2025-02-04T03:25:45+3", "04.02.2025",
+                           "2025-02-04T", "2025-02-04T03:25:45.Z", "2025-2-4"}) {
+    EXPECT_FALSE(parse_time(text).has_value()) << text;
+  }
+}
+
+TEST(Time, FormatsRoundTrip) {
+  EXPECT_EQ(format_time(1738639545000), "2025-02-04T03:25:45Z");
+  EXPECT_EQ(format_time(1738639545250), "2025-02-04T03:25:45.250Z");
+  EXPECT_EQ(format_time(-1000), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(format_date(1738639545000), "2025-02-04");
+}
+
+}  // namespace
+}  // namespace voronka
