@@ -5,8 +5,10 @@
 #   make test    build and run every test
 #   make bench   run the benchmarks (Release build)
 #   make asan    run the tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz    run each libFuzzer target for FUZZ_SECONDS (clang)
 
 JOBS ?= 2
+FUZZ_SECONDS ?= 10
 CMAKE_FLAGS ?=
 
 PACKAGES := cmake g++ make pkg-config \
@@ -14,7 +16,9 @@ PACKAGES := cmake g++ make pkg-config \
   libprotobuf-dev protobuf-compiler libfmt-dev libcli11-dev \
   libgtest-dev libgmock-dev libbenchmark-dev
 
-.PHONY: all deps build test demo bench asan clean
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+
+.PHONY: all deps build test demo bench asan fuzz clean
 
 all: build
 
@@ -58,5 +62,19 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
 
+fuzz: deps
+	@$(MAKE) --no-print-directory deps PACKAGES="$(FUZZ_PACKAGES)"
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DVORONKA_BUILD_FUZZERS=ON -DVORONKA_SANITIZE=address,undefined \
+	  -DVORONKA_BUILD_TESTS=OFF -DVORONKA_BUILD_BENCHMARKS=OFF -DVORONKA_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS)
+	cmake --build build-fuzz -j$(JOBS)
+	@for target in build-fuzz/tests/fuzz/*_fuzz; do \
+	  name=$$(basename $$target); corpus=tests/fuzz/corpus/$${name%_fuzz}; \
+	  work=build-fuzz/corpus/$${name%_fuzz}; mkdir -p $$work; \
+	  echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
+	  $$target -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $$work $$corpus >build-fuzz/$$name.log 2>&1 \
+	    || { tail -40 build-fuzz/$$name.log; exit 1; }; \
+	done
+
 clean:
-	rm -rf build build-release build-asan
+	rm -rf build build-release build-asan build-fuzz

@@ -57,7 +57,6 @@ class EventTable {
   std::vector<int64_t> at_, amount_;
   std::vector<EventKind> kind_;
   std::deque<std::string> storage_;
-  size_t storage_used_ = 0;
 };
 
 // The processes the generated deals follow: "typical_sale" (automatic) and
