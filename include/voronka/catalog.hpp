@@ -10,7 +10,6 @@
 #define VORONKA_CATALOG_HPP_
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -45,7 +44,11 @@ class ProcessCatalog {
 
  private:
   std::vector<std::shared_ptr<const Process>> versions_;
-  std::map<std::string, std::vector<uint16_t>, std::less<>> by_key_;
+  int index_of(std::string_view key) const;
+
+  // Versions by process, in the order of keys_. Catalogues hold a handful of
+  // processes: a linear search beats hashing them.
+  std::vector<std::vector<uint16_t>> by_key_;
   std::vector<std::string> keys_;
 };
 

@@ -7,6 +7,7 @@
 #define VORONKA_EVENT_HPP_
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <span>
@@ -82,6 +83,10 @@ enum class Outcome : uint8_t {
   kDuplicate,  // the same event was recorded before; nothing changed
   kRejected,   // not recorded; see the status
 };
+
+// Called during a long append with the events applied so far and the
+// batch's size, about every 64K events and once at the end.
+using AppendProgress = std::function<void(uint64_t done, uint64_t total)>;
 
 struct AppendResult {
   Outcome outcome = Outcome::kAccepted;

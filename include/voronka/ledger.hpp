@@ -75,7 +75,8 @@ class Ledger {
   std::vector<AppendResult> append(std::span<const v1::Event> events,
                                    std::vector<uint32_t>* applied = nullptr);
   std::vector<AppendResult> append(const EventColumns& events,
-                                   std::vector<uint32_t>* applied = nullptr);
+                                   std::vector<uint32_t>* applied = nullptr,
+                                   const AppendProgress& progress = nullptr);
 
   // The current state of a deal; kNotFound when no deal has the key.
   Status find_deal(std::string_view key, v1::DealState* out) const;

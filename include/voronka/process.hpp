@@ -25,6 +25,8 @@
 
 namespace voronka {
 
+class KeyList;
+
 // The most stages a process may have. Sets of stages are 64-bit masks.
 inline constexpr int kMaxStages = 64;
 
@@ -113,6 +115,8 @@ class Process {
   StageMask won_dominators_ = 0;
   std::vector<std::vector<std::string>> required_fields_;
   std::vector<int32_t> holidays_;  // sorted days since the epoch
+  // Looked up on every appended event.
+  std::shared_ptr<const KeyList> stage_keys_, reason_keys_;
 };
 
 // Builds a process definition in C++:

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "model/key_equal.hpp"
 #include "voronka/time.hpp"
 
 namespace voronka::ledger {
@@ -124,9 +125,12 @@ class DealMachine {
   }
 
   void enter(int stage) {
+    const StageMask bit = StageMask{1} << stage;
+    uint8_t& reentries = s_.deals.reentries[deal_];
+    if ((s_.deals.entered[deal_] & bit) != 0 && reentries < 255) ++reentries;
     s_.deals.stage[deal_] = static_cast<uint8_t>(stage);
     s_.deals.stage_since[deal_] = e_.at;
-    s_.deals.entered[deal_] |= StageMask{1} << stage;
+    s_.deals.entered[deal_] |= bit;
   }
 
   // Records a new amount, keeping the previous one for replay.
@@ -236,7 +240,7 @@ AppendResult DealMachine::field_set() {
 }
 
 AppendResult DealMachine::run() {
-  if (!e_.process.empty() && e_.process != process_.key()) {
+  if (!e_.process.empty() && !key_equal(e_.process, process_.key())) {
     return rejected(Code::kInvalidArgument,
                     fmt::format("deal {}: belongs to process '{}', the event names '{}'",
                                 e_.deal, process_.key(), e_.process));
@@ -372,6 +376,7 @@ AppendResult open_deal(State& s, const EventView& e, uint64_t deal_hash) {
   d.stage_since.push_back(e.at);
   d.closed_at.push_back(kNever);
   d.entered.push_back(StageMask{1} << stage);
+  d.reentries.push_back(0);
   s.timelines.add_deal();
   s.timelines.append(deal, e.at, entry_code(EntryKind::kOpened, static_cast<uint32_t>(stage)));
   for (const auto& [key, value] : fields) {
@@ -420,12 +425,18 @@ AppendResult apply(State& state, const EventView& event, const EventKeys& keys,
   AppendResult result;
   if (event.kind == EventKind::kOpened && deal == Interner::kMissing) {
     result = open_deal(state, event, deal_hash);
-    if (result.outcome == Outcome::kAccepted) *deal_id = static_cast<uint32_t>(state.deals.size() - 1);
+    if (result.outcome == Outcome::kAccepted) {
+      *deal_id = static_cast<uint32_t>(state.deals.size() - 1);
+      state.stage_index.add(state, *deal_id);
+    }
   } else if (deal == Interner::kMissing) {
     result = rejected(Code::kNotFound,
-                      fmt::format("deal {}: unknown deal (no opened event)", event.deal));
+                      fmt::format("deal {}: unknown deal (no opened event at or before {})",
+                                  event.deal, format_time(event.at)));
   } else {
+    state.stage_index.remove(state, deal);
     result = DealMachine(state, deal, event).run();
+    state.stage_index.add(state, deal);
   }
   if (result.outcome == Outcome::kAccepted) {
     state.events.insert(id, print);

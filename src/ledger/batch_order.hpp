@@ -10,6 +10,7 @@
 
 #include "ledger/hash.hpp"
 #include "ledger/id_table.hpp"
+#include "model/key_equal.hpp"
 
 namespace voronka::ledger {
 
@@ -32,12 +33,12 @@ std::vector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
   bool deal_ordered = true;
   for (size_t i = 0; i < size; ++i) {
     const std::string_view key = deal(i);
-    if (i > 0 && key == deal(i - 1)) {
+    if (i > 0 && key_equal(key, deal(i - 1))) {
       group_of[i] = group_of[i - 1];
     } else {
       const uint64_t hash = hash_bytes(key);
       uint32_t group =
-          groups.find(hash, [&](uint32_t g) { return deal(first_event[g]) == key; });
+          groups.find(hash, [&](uint32_t g) { return key_equal(deal(first_event[g]), key); });
       if (group == IdTable::kMissing) {
         group = static_cast<uint32_t>(first_event.size());
         groups.insert(hash, group);

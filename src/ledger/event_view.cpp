@@ -110,16 +110,16 @@ EventView view_of(const v1::Event& event) {
 }
 
 Status view_of(const EventColumns& columns, size_t row, EventView* out) {
+  // Every field is written once; this runs for each row of a bulk import.
   EventView& view = *out;
-  view = EventView{};
   auto text = [row](std::span<const std::string_view> column) {
     return column.empty() ? std::string_view() : column[row];
   };
   view.event_id = text(columns.event_id);
   view.deal = text(columns.deal);
-  if (!columns.at.empty()) view.at = columns.at[row];
-  if (!columns.kind.empty()) view.kind = columns.kind[row];
-  if (!columns.amount.empty()) view.amount = columns.amount[row];
+  view.at = columns.at.empty() ? 0 : columns.at[row];
+  view.kind = columns.kind.empty() ? EventKind{} : columns.kind[row];
+  view.amount = columns.amount.empty() ? kNoAmount : columns.amount[row];
   view.process = text(columns.process);
   view.stage = text(columns.stage);
   view.owner = text(columns.owner);
@@ -127,12 +127,13 @@ Status view_of(const EventColumns& columns, size_t row, EventView* out) {
   view.reason = text(columns.reason);
   view.field = text(columns.field);
   view.value = text(columns.value);
+  view.opened_fields = nullptr;
+  view.activity = v1::Activity::OTHER;
   if (view.kind == EventKind::kActivity) {
     const auto activity = parse_activity(text(columns.activity));
     if (!activity) {
       return Status(Code::kInvalidArgument,
-                    fmt::format("deal {}: unknown activity '{}' (call, meeting, "
-                                "email or other)",
+                    fmt::format("deal {}: unknown activity '{}' (call, meeting, email or other)",
                                 view.deal, text(columns.activity)));
     }
     view.activity = *activity;

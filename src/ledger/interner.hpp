@@ -8,6 +8,7 @@
 
 #include "ledger/hash.hpp"
 #include "ledger/id_table.hpp"
+#include "model/key_equal.hpp"
 
 namespace voronka::ledger {
 
@@ -19,7 +20,7 @@ class Interner {
 
   uint32_t find(std::string_view text) const { return find(text, hash_bytes(text)); }
   uint32_t find(std::string_view text, uint64_t hash) const {
-    return table_.find(hash, [&](uint32_t id) { return str(id) == text; });
+    return table_.find(hash, [&](uint32_t id) { return key_equal(str(id), text); });
   }
 
   // The id of `text`, adding it when new. Returns kMissing when the interner

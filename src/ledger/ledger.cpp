@@ -9,6 +9,7 @@
 #include "ledger/apply.hpp"
 #include "ledger/batch_order.hpp"
 #include "ledger/event_view.hpp"
+#include "model/key_equal.hpp"
 
 namespace voronka {
 
@@ -64,7 +65,8 @@ class ColumnSource {
 // them is most of the speed of a bulk import.
 template <typename Source>
 std::vector<AppendResult> append_batch(State& state, const Source& source,
-                                       std::vector<uint32_t>* applied) {
+                                       std::vector<uint32_t>* applied,
+                                       const AppendProgress& progress = nullptr) {
   const size_t size = source.size();
   std::vector<AppendResult> results(size);
   if (applied) applied->clear();
@@ -74,6 +76,9 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
   size_t opening = 0;
   for (size_t i = 0; i < size; ++i) opening += source.opens(i);
   state.reserve_more(size, opening);
+  // Updating the stage index event by event costs more than rebuilding it
+  // once a large batch is in.
+  if (size > std::max<size_t>(10'000, state.deals.size() / 8)) state.stage_index.drop();
 
   constexpr size_t kAhead = 8;
   auto event_at = [&](size_t k) { return order.empty() ? k : order[k]; };
@@ -93,7 +98,9 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
   // Consecutive events of one deal resolve its key once.
   std::string_view last_deal;
   uint32_t last_deal_id = Interner::kMissing;
+  constexpr size_t kProgressEvery = size_t{1} << 16;
   for (size_t k = 0; k < size; ++k) {
+    if (progress && k % kProgressEvery == 0 && k > 0) progress(k, size);
     const EventKeys keys = ahead[k % kAhead];
     prepare(k + kAhead);
     const size_t i = event_at(k);
@@ -101,7 +108,7 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
       results[i] = AppendResult{Outcome::kRejected, std::move(s)};
       continue;
     }
-    uint32_t deal = event.deal == last_deal ? last_deal_id : Interner::kMissing;
+    uint32_t deal = key_equal(event.deal, last_deal) ? last_deal_id : Interner::kMissing;
     results[i] = apply(state, event, keys, &deal);
     last_deal = event.deal;
     last_deal_id = deal;
@@ -110,6 +117,7 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
     }
   }
   if (state.accepted_events != accepted_before) ++state.generation;
+  if (progress) progress(size, size);
   return results;
 }
 
@@ -179,13 +187,14 @@ std::vector<AppendResult> Ledger::append(std::span<const v1::Event> events,
 }
 
 std::vector<AppendResult> Ledger::append(const EventColumns& events,
-                                         std::vector<uint32_t>* applied) {
+                                         std::vector<uint32_t>* applied,
+                                         const AppendProgress& progress) {
   if (Status s = ledger::check_columns(events); !s) {
     if (applied) applied->clear();
     return std::vector<AppendResult>(events.size, AppendResult{Outcome::kRejected, s});
   }
   std::unique_lock lock(mutex_);
-  return ledger::append_batch(*state_, ledger::ColumnSource(events), applied);
+  return ledger::append_batch(*state_, ledger::ColumnSource(events), applied, progress);
 }
 
 Status Ledger::find_deal(std::string_view key, v1::DealState* out) const {
@@ -245,7 +254,8 @@ LedgerStats Ledger::stats() const {
       d.version.capacity() * 2 + d.status.capacity() + d.stage.capacity() +
       (d.owner.capacity() + d.client.capacity()) * 4 +
       (d.amount.capacity() + d.opened_at.capacity() + d.stage_since.capacity() +
-       d.closed_at.capacity() + d.entered.capacity()) * 8;
+       d.closed_at.capacity() + d.entered.capacity()) * 8 +
+      d.reentries.capacity();
   return stats;
 }
 

@@ -23,6 +23,7 @@ void DealColumns::reserve_more(size_t deals) {
   ledger::reserve_more(stage_since, deals);
   ledger::reserve_more(closed_at, deals);
   ledger::reserve_more(entered, deals);
+  ledger::reserve_more(reentries, deals);
 }
 
 void State::reserve_more(size_t event_count, size_t deal_count) {

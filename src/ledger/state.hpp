@@ -14,6 +14,7 @@
 #include "ledger/event_index.hpp"
 #include "ledger/interner.hpp"
 #include "ledger/large_vector.hpp"
+#include "ledger/stage_index.hpp"
 #include "ledger/timelines.hpp"
 #include "voronka/catalog.hpp"
 #include "voronka/ledger.hpp"
@@ -33,6 +34,7 @@ struct DealColumns {
   LargeVector<int64_t> stage_since;  // when the current visit of `stage` began
   LargeVector<int64_t> closed_at;    // when won or lost; kNever otherwise
   LargeVector<StageMask> entered;    // every stage the deal has been in
+  LargeVector<uint8_t> reentries;    // entries into a stage already visited, at most 255
 
   size_t size() const { return version.size(); }
   void reserve_more(size_t deals);
@@ -57,6 +59,8 @@ struct State {
   // Current field values: (deal << 32 | key id) -> value id (non-empty).
   std::unordered_map<uint64_t, uint32_t> fields;
   EventIndex events;
+  // Derived, built on demand: open deals by stage for the latest snapshot.
+  StageIndex stage_index;
 
   uint64_t accepted_events = 0;
   int64_t latest_at = kNever;  // the latest time of any accepted event

@@ -1,6 +1,7 @@
 #include "ledger/timelines.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "ledger/vectors.hpp"
 
@@ -61,6 +62,18 @@ void Timelines::compact() {
   }
   at_.swap(at);
   code_.swap(code);
+}
+
+void Timelines::assign(LargeVector<int64_t> at, LargeVector<uint32_t> code,
+                       LargeVector<uint32_t> begin, LargeVector<uint32_t> size,
+                       LargeVector<uint32_t> capacity) {
+  at_ = std::move(at);
+  code_ = std::move(code);
+  begin_ = std::move(begin);
+  size_ = std::move(size);
+  capacity_ = std::move(capacity);
+  live_ = 0;
+  for (uint32_t n : size_) live_ += n;
 }
 
 }  // namespace voronka::ledger

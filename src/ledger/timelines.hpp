@@ -78,6 +78,17 @@ class Timelines {
   // Rewrites every run contiguously in deal order, without spare capacity.
   void compact();
 
+  // Raw parts, for checkpoints.
+  const LargeVector<int64_t>& raw_times() const { return at_; }
+  const LargeVector<uint32_t>& raw_codes() const { return code_; }
+  const LargeVector<uint32_t>& raw_begins() const { return begin_; }
+  const LargeVector<uint32_t>& raw_sizes() const { return size_; }
+  const LargeVector<uint32_t>& raw_capacities() const { return capacity_; }
+  // Replaces every part (the caller vouches for their consistency); the live
+  // entries are the sum of the sizes.
+  void assign(LargeVector<int64_t> at, LargeVector<uint32_t> code, LargeVector<uint32_t> begin,
+              LargeVector<uint32_t> size, LargeVector<uint32_t> capacity);
+
  private:
   void relocate(uint32_t deal, uint32_t capacity);
 

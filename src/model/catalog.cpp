@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "model/key_equal.hpp"
+
 namespace voronka {
 namespace {
 
@@ -20,15 +22,22 @@ std::string canonical_bytes(const v1::Process& definition) {
 
 }  // namespace
 
+int ProcessCatalog::index_of(std::string_view key) const {
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (key_equal(keys_[i], key)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 Status ProcessCatalog::add(const v1::Process& definition, uint16_t* version_id,
                            bool* created) {
   if (created) *created = false;
-  auto known = by_key_.find(definition.key());
+  int known = index_of(definition.key());
   uint32_t next_version = 1;
-  if (known != by_key_.end()) {
-    const Process& latest = *versions_[known->second.back()];
+  if (known >= 0) {
+    const Process& latest = *versions_[by_key_[known].back()];
     if (canonical_bytes(latest.definition()) == canonical_bytes(definition)) {
-      if (version_id) *version_id = known->second.back();
+      if (version_id) *version_id = by_key_[known].back();
       return Status::ok();
     }
     next_version = latest.version() + 1;
@@ -47,25 +56,26 @@ Status ProcessCatalog::add(const v1::Process& definition, uint16_t* version_id,
 
   const auto id = static_cast<uint16_t>(versions_.size());
   versions_.push_back(std::move(compiled));
-  if (known == by_key_.end()) {
+  if (known < 0) {
+    known = static_cast<int>(keys_.size());
     keys_.push_back(definition.key());
-    known = by_key_.emplace(definition.key(), std::vector<uint16_t>{}).first;
+    by_key_.emplace_back();
   }
-  known->second.push_back(id);
+  by_key_[known].push_back(id);
   if (version_id) *version_id = id;
   if (created) *created = true;
   return Status::ok();
 }
 
 int ProcessCatalog::find(std::string_view key) const {
-  auto it = by_key_.find(key);
-  return it == by_key_.end() ? -1 : it->second.back();
+  const int index = index_of(key);
+  return index < 0 ? -1 : by_key_[index].back();
 }
 
 std::span<const uint16_t> ProcessCatalog::versions_of(std::string_view key) const {
-  auto it = by_key_.find(key);
-  if (it == by_key_.end()) return {};
-  return it->second;
+  const int index = index_of(key);
+  if (index < 0) return {};
+  return by_key_[index];
 }
 
 }  // namespace voronka

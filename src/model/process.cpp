@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "model/calendar.hpp"
+#include "model/key_equal.hpp"
 #include "model/stage_graph.hpp"
 
 namespace voronka {
@@ -76,12 +77,7 @@ const std::string& Process::stage_name(int index) const {
   return s.name().empty() ? s.key() : s.name();
 }
 
-int Process::find_stage(std::string_view key) const {
-  for (int i = 0; i < stage_count(); ++i) {
-    if (stage_key(i) == key) return i;
-  }
-  return -1;
-}
+int Process::find_stage(std::string_view key) const { return stage_keys_->find(key); }
 
 StageMask Process::reached(StageMask entered, bool won) const {
   StageMask result = won ? won_dominators_ : 0;
@@ -93,9 +89,7 @@ StageMask Process::reached(StageMask entered, bool won) const {
 }
 
 bool Process::accepts_reason(std::string_view reason) const {
-  const auto& reasons = definition_.lost_reasons();
-  return reasons.empty() ||
-         std::find(reasons.begin(), reasons.end(), reason) != reasons.end();
+  return reason_keys_->size() == 0 || reason_keys_->find(reason) >= 0;
 }
 
 int64_t Process::add_limit(const v1::TimeLimit& limit, int64_t start) const {
@@ -294,6 +288,13 @@ Status Process::compile(const v1::Process& definition,
   process->dominators_.resize(n);
   for (int i = 0; i < n; ++i) process->dominators_[i] = dominator_mask(i);
   process->won_dominators_ = dominator_mask(n);
+
+  auto stage_keys = std::make_shared<KeyList>();
+  for (const auto& stage : process->definition_.stages()) stage_keys->add(stage.key());
+  process->stage_keys_ = std::move(stage_keys);
+  auto reason_keys = std::make_shared<KeyList>();
+  for (const auto& reason : process->definition_.lost_reasons()) reason_keys->add(reason);
+  process->reason_keys_ = std::move(reason_keys);
 
   process->required_fields_.resize(n);
   for (int i = 0; i < n; ++i) {

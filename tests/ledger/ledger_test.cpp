@@ -276,7 +276,7 @@ TEST_F(LedgerTest, WonWithAFinalAmountAndAmountChanges) {
 
 TEST_F(LedgerTest, UnknownDealsProcessesAndStages) {
   EXPECT_EQ(rejected(entered("1", "X", 100, "evaluation")).message(),
-            "deal X: unknown deal (no opened event)");
+            "deal X: unknown deal (no opened event at or before 1970-01-01T00:00:00.100Z)");
   Status s = rejected(opened("1", "X", 100, "nope"));
   EXPECT_EQ(s.code(), Code::kNotFound);
   EXPECT_EQ(s.message(), "deal X: unknown process 'nope'");
