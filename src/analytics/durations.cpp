@@ -1,0 +1,116 @@
+// Durations: how long deals stay in each stage, and how long deals take to
+// be won or lost.
+#include <bit>
+
+#include "analytics/deal_scan.hpp"
+#include "analytics/merge.hpp"
+#include "analytics/reports.hpp"
+
+namespace voronka::analytics {
+namespace {
+
+struct Accumulator {
+  explicit Accumulator(int rows) : stages(rows) {}
+  std::vector<Histogram> stages;
+  Histogram to_won, to_lost;
+};
+
+Pick pick_of(v1::Basis basis) {
+  return basis == v1::CLOSED ? Pick::kClosed : basis == v1::ACTIVITY ? Pick::kActivity : Pick::kCreated;
+}
+
+}  // namespace
+
+void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
+                       v1::DurationsState* out) {
+  const ledger::State& s = scope.state();
+  const DealReader& reader = scope.reader();
+  const int rows = scope.funnel().rows();
+  Groups groups(scope, options.breakdown());
+  std::vector<Accumulator> accs(1, Accumulator(rows));
+  int64_t time_in[kMaxStages];
+
+  scan_deals(scope, pick_of(options.basis()), [&](uint32_t deal, const DealAt& at, int64_t date) {
+    const uint16_t version = s.deals.version[deal];
+    // Completed visits only: a visit still going on has no duration yet.
+    StageMask seen = 0, measured = 0;
+    reader.for_each_visit(deal, [&](int stage, int64_t start, int64_t end) {
+      const StageMask bit = StageMask{1} << stage;
+      const bool first = (seen & bit) == 0;
+      seen |= bit;
+      if (first) time_in[stage] = 0;
+      if (end == kNever || (!first && !options.cumulative())) return;
+      time_in[stage] += end - start;
+      measured |= bit;
+    });
+    auto add = [&](Accumulator& acc) {
+      for (StageMask bits = measured; bits != 0; bits &= bits - 1) {
+        const int stage = std::countr_zero(bits);
+        acc.stages[scope.funnel().row(version, stage)].add(time_in[stage]);
+      }
+      const int64_t opened = s.deals.opened_at[deal];
+      if (at.status == DealStatus::kWon) acc.to_won.add(at.closed_at - opened);
+      if (at.status == DealStatus::kLost) acc.to_lost.add(at.closed_at - opened);
+    };
+    add(accs[0]);
+    if (groups.active()) {
+      const uint32_t group = groups.of(deal, at, date);
+      if (group >= accs.size()) accs.resize(group + 1, Accumulator(rows));
+      add(accs[group]);
+    }
+  });
+
+  out->Clear();
+  for (uint32_t group = 0; group < accs.size(); ++group) {
+    v1::DurationsTally* tally = out->add_groups();
+    tally->set_group(groups.key(group));
+    for (int row = 0; row < rows; ++row) {
+      if (accs[group].stages[row].count() == 0) continue;
+      accs[group].stages[row].to_proto(&(*tally->mutable_stages())[scope.funnel().key(row)]);
+    }
+    accs[group].to_won.to_proto(tally->mutable_to_won());
+    accs[group].to_lost.to_proto(tally->mutable_to_lost());
+  }
+}
+
+void merge_durations(const v1::DurationsState& from, v1::DurationsState* into) {
+  merge_grouped(from.groups(), into->mutable_groups(),
+                [](const v1::DurationsTally& tally, v1::DurationsTally* target) {
+    for (const auto& [key, histogram] : tally.stages()) {
+      merge_histogram(histogram, &(*target->mutable_stages())[key]);
+    }
+    merge_histogram(tally.to_won(), target->mutable_to_won());
+    merge_histogram(tally.to_lost(), target->mutable_to_lost());
+  });
+}
+
+void finish_durations(const v1::PartialState& state, v1::DurationsReport* out) {
+  const v1::DurationsOptions& options = state.spec().durations();
+  out->Clear();
+  const auto tallies = ordered_groups(state.durations().groups());
+  for (size_t i = 0; i < tallies.size(); ++i) {
+    const v1::DurationsTally& tally = tallies[i];
+    v1::DurationsReport* target = i == 0 ? out : out->add_groups();
+    target->set_group(tally.group());
+    for (const v1::FunnelStage& stage : state.funnel().stages()) {
+      v1::DurationStage* r = target->add_stages();
+      r->set_stage(stage.key());
+      r->set_name(stage.name());
+      const auto it = tally.stages().find(stage.key());
+      fill_duration_stats(it == tally.stages().end() ? Histogram() : Histogram::from_proto(it->second),
+                          r->mutable_time());
+    }
+    fill_duration_stats(Histogram::from_proto(tally.to_won()), target->mutable_to_won());
+    fill_duration_stats(Histogram::from_proto(tally.to_lost()), target->mutable_to_lost());
+  }
+  out->set_process(options.filter().process());
+  out->set_basis(options.basis() == v1::CLOSED     ? "closed"
+                 : options.basis() == v1::ACTIVITY ? "activity"
+                                                   : "created");
+  out->set_cumulative(options.cumulative());
+  if (options.filter().has_from()) out->set_from(options.filter().from());
+  if (options.filter().has_to()) out->set_to(options.filter().to());
+  out->set_as_of(state.as_of());
+}
+
+}  // namespace voronka::analytics

@@ -1,0 +1,108 @@
+// What a report looks at: the filter resolved against a ledger, and the
+// breakdown that groups its deals.
+#ifndef VORONKA_ANALYTICS_SCOPE_HPP_
+#define VORONKA_ANALYTICS_SCOPE_HPP_
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "analytics/deal_reader.hpp"
+#include "analytics/funnel.hpp"
+#include "ledger/state.hpp"
+#include "voronka/v1/report.pb.h"
+
+namespace voronka::analytics {
+
+struct Period {
+  int64_t from = std::numeric_limits<int64_t>::min();
+  int64_t to = std::numeric_limits<int64_t>::max();
+  bool contains(int64_t t) const { return t >= from && t < to; }
+};
+
+class Scope {
+ public:
+  // Resolves `filter`. Fails when it names an unknown process; unknown
+  // owners, clients or field values simply match no deal (another partition
+  // of the same data may know them).
+  Status init(const ledger::State& state, const v1::Filter& filter);
+
+  const ledger::State& state() const { return *state_; }
+  int64_t as_of() const { return as_of_; }
+  bool as_of_given() const { return as_of_given_; }
+  const Period& period() const { return period_; }
+  const DealReader& reader() const { return *reader_; }
+  const FunnelMap& funnel() const { return *funnel_; }
+  const std::vector<uint16_t>& versions() const { return versions_; }
+  const std::string& process_key() const { return process_key_; }
+
+  // Whether a deal belongs to the covered processes and was opened by as_of.
+  bool covers(uint32_t deal) const {
+    return version_covered_[state_->deals.version[deal]] && reader_->exists(deal);
+  }
+  // Whether the deal passes the owner, client and field filters.
+  bool matches(uint32_t deal, const DealAt& at) const;
+
+ private:
+  const ledger::State* state_ = nullptr;
+  int64_t as_of_ = 0;
+  bool as_of_given_ = false;
+  Period period_;
+  std::string process_key_;
+  std::vector<uint16_t> versions_;
+  std::vector<bool> version_covered_;
+  std::unique_ptr<DealReader> reader_;
+  std::unique_ptr<FunnelMap> funnel_;
+  bool matches_nothing_ = false;
+  std::vector<uint32_t> owners_, clients_;             // sorted ids; empty = any
+  std::vector<std::pair<uint32_t, uint32_t>> fields_;  // (key, value) ids
+};
+
+// Groups deals by a breakdown. Group 0 is every deal; a deal also belongs to
+// one breakdown group, numbered from 1 in the order groups are met.
+class Groups {
+ public:
+  Groups(const Scope& scope, const v1::Breakdown& breakdown);
+
+  bool active() const { return breakdown_.by() != v1::Breakdown::NONE; }
+  // The breakdown group of a deal; `date` is the report's date for time
+  // buckets. 0 when the report has no breakdown.
+  uint32_t of(uint32_t deal, const DealAt& at, int64_t date);
+  size_t size() const { return keys_.size(); }
+  const std::string& key(uint32_t group) const { return keys_[group]; }
+
+ private:
+  // The group of a label, made on first sight.
+  uint32_t label_group(const std::string& key);
+  // The group of an interned id (owner, client, process version, field
+  // value or day) and its label, remembered by id.
+  uint32_t group_for(uint64_t id, const std::string& key);
+  template <typename Label>
+  uint32_t lookup(uint64_t id, Label&& label) {
+    if (id < dense_.size() && dense_[id] != 0) return dense_[id];
+    return group_for(id, label());
+  }
+
+  const Scope& scope_;
+  v1::Breakdown breakdown_;
+  uint32_t field_key_;
+  std::vector<uint32_t> dense_;  // by id; 0 = not seen yet
+  std::unordered_map<std::string, uint32_t> by_key_;
+  std::vector<std::string> keys_{""};
+};
+
+// The label of the calendar bucket holding an instant: "2025-W07",
+// "2025-02" or "2025-Q1".
+std::string bucket_label(v1::Breakdown::By by, int64_t ms);
+
+// Report rows of the groups other than 0, sorted by key, for the groups
+// list of a report.
+std::vector<uint32_t> sorted_groups(const std::vector<std::string>& keys);
+
+}  // namespace voronka::analytics
+
+#endif  // VORONKA_ANALYTICS_SCOPE_HPP_

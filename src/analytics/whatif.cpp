@@ -1,0 +1,128 @@
+// What-if: the baseline funnel of a period projected under changed inflow
+// and step conversions, and the stages ranked by what improving each brings.
+//
+// The projection flows deals along the funnel's edges: each stage passes on
+// its projected deals times its step conversion (times its multiplier,
+// capped at 1), split between its successors (and won) in the baseline's
+// proportions. On a line, multipliers of 1 give back the baseline exactly.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "analytics/conversion_math.hpp"
+#include "analytics/funnel.hpp"
+#include "analytics/merge.hpp"
+#include "analytics/reports.hpp"
+
+namespace voronka::analytics {
+namespace {
+
+struct Projection {
+  std::vector<double> reached;  // by row
+  std::vector<std::optional<double>> step;
+  double won = 0;
+};
+
+Projection project(const v1::Funnel& funnel, const v1::HistoryTally& tally,
+                   const std::vector<double>& multipliers, double inflow) {
+  const int rows = funnel.stages_size();
+  Projection p;
+  p.reached.assign(rows, 0.0);
+  p.step.resize(rows);
+  std::vector<bool> has_predecessor(rows, false);
+  for (const auto& stage : funnel.stages()) {
+    for (const std::string& next : stage.next()) has_predecessor[find_row(funnel, next)] = true;
+  }
+  for (int row = 0; row < rows; ++row) {
+    const v1::FunnelStage& stage = funnel.stages(row);
+    const v1::StageTally t = stage_tally(tally, stage.key());
+    if (!has_predecessor[row]) p.reached[row] = static_cast<double>(t.reached()) * inflow;
+    if (t.reached() == 0 || t.moved_on() == 0) {
+      if (t.reached() > 0) p.step[row] = 0.0;
+      continue;
+    }
+    const double step = static_cast<double>(t.moved_on()) / static_cast<double>(t.reached());
+    const double projected = std::min(1.0, step * multipliers[row]);
+    p.step[row] = projected;
+    // Edge counts split the deals that moved on; rescale them to the new step.
+    const double scale = projected / static_cast<double>(t.moved_on());
+    auto flow = [&](const std::string& to) {
+      const auto it = tally.edges().find(edge_key(stage.key(), to));
+      const double deals = it == tally.edges().end() ? 0.0 : static_cast<double>(it->second);
+      return p.reached[row] * deals * scale;
+    };
+    for (const std::string& next : stage.next()) p.reached[find_row(funnel, next)] += flow(next);
+    if (stage.leads_to_won()) p.won += flow("won");
+  }
+  return p;
+}
+
+}  // namespace
+
+void finish_whatif(const v1::PartialState& state, v1::WhatIfReport* out) {
+  const v1::WhatIfOptions& options = state.spec().whatif();
+  const v1::Funnel& funnel = state.funnel();
+  const int rows = funnel.stages_size();
+  const v1::HistoryTally whole = ordered_groups(state.history().groups()).front();
+
+  const double inflow = options.inflow() == 0 ? 1.0 : options.inflow();
+  const double all = options.all_stages() == 0 ? 1.0 : options.all_stages();
+  const double step_size = options.sensitivity_step() == 0 ? 0.1 : options.sensitivity_step();
+  std::vector<double> multipliers(rows, all);
+  for (const auto& m : options.stages()) {
+    const int row = find_row(funnel, m.stage());
+    if (row >= 0) multipliers[row] *= m.multiplier();
+  }
+
+  const Projection baseline = project(funnel, whole, std::vector<double>(rows, 1.0), 1.0);
+  const Projection projected = project(funnel, whole, multipliers, inflow);
+  // Won amount scales with wins at the baseline's average won deal (or the
+  // average deal, when nothing was won).
+  const double average =
+      whole.won() > 0 ? static_cast<double>(whole.won_amount()) / static_cast<double>(whole.won())
+      : whole.deals() > 0 ? static_cast<double>(whole.amount()) / static_cast<double>(whole.deals())
+                          : 0.0;
+
+  out->Clear();
+  out->set_process(options.filter().process());
+  if (options.filter().has_from()) out->set_from(options.filter().from());
+  if (options.filter().has_to()) out->set_to(options.filter().to());
+  out->set_as_of(state.as_of());
+  out->set_inflow(inflow);
+  for (int row = 0; row < rows; ++row) {
+    const v1::FunnelStage& stage = funnel.stages(row);
+    v1::WhatIfStage* r = out->add_stages();
+    r->set_stage(stage.key());
+    r->set_name(stage.name());
+    r->set_multiplier(multipliers[row]);
+    r->set_baseline_reached(stage_tally(whole, stage.key()).reached());
+    r->set_projected_reached(projected.reached[row]);
+    if (baseline.step[row]) r->set_baseline_step(*baseline.step[row]);
+    if (projected.step[row]) r->set_projected_step(*projected.step[row]);
+  }
+  out->set_baseline_won(whole.won());
+  out->set_projected_won(projected.won);
+  out->set_baseline_won_amount(whole.won_amount());
+  out->set_projected_won_amount(std::llround(projected.won * average));
+  out->set_sensitivity_step(step_size);
+
+  std::vector<v1::Sensitivity> ranking;
+  for (int row = 0; row < rows; ++row) {
+    if (!projected.step[row]) continue;
+    std::vector<double> improved = multipliers;
+    improved[row] *= 1.0 + step_size;
+    const double gain = project(funnel, whole, improved, inflow).won - projected.won;
+    v1::Sensitivity s;
+    s.set_stage(funnel.stages(row).key());
+    s.set_name(funnel.stages(row).name());
+    s.set_won_gain(gain);
+    s.set_won_amount_gain(std::llround(gain * average));
+    ranking.push_back(s);
+  }
+  std::stable_sort(ranking.begin(), ranking.end(), [](const auto& a, const auto& b) {
+    return a.won_gain() > b.won_gain();
+  });
+  for (auto& s : ranking) *out->add_sensitivity() = std::move(s);
+}
+
+}  // namespace voronka::analytics
