@@ -1,0 +1,169 @@
+#include "store/log_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "store/crc32c.hpp"
+#include "store/format.hpp"
+
+namespace voronka::store {
+namespace {
+
+// Reads ahead this much, so that small records cost no read each.
+constexpr size_t kReadAhead = size_t{1} << 20;
+// A header frame is a few dozen bytes; more is damage.
+constexpr uint32_t kMaxHeaderBytes = 4096;
+
+}  // namespace
+
+Status read_log_header(const File& file, uint64_t file_size, v1::StoreHeader* header,
+                       uint64_t* records_start) {
+  char start[kPreambleBytes + kFrameHeaderBytes];
+  size_t read = 0;
+  if (Status s = file.read_at(0, start, sizeof(start), &read); !s) return s;
+  if (Status s = check_preamble(std::string_view(start, read), file_size, kLogMagic, "store",
+                                file.path());
+      !s) {
+    return s;
+  }
+  FrameHeader frame;
+  if (read < sizeof(start) || !decode_frame_header(start + kPreambleBytes, &frame) ||
+      frame.length > kMaxHeaderBytes || kPreambleBytes + kFrameHeaderBytes + frame.length > file_size) {
+    return Status(Code::kCorruptStore,
+                  fmt::format("store file '{}': the header at offset {} is damaged or cut short",
+                              file.path(), kPreambleBytes));
+  }
+  std::string payload(frame.length, '\0');
+  const uint64_t payload_offset = kPreambleBytes + kFrameHeaderBytes;
+  if (Status s = file.read_exact_at(payload_offset, payload.data(), payload.size()); !s) return s;
+  if (crc32c(payload) != frame.crc || !header->ParseFromString(payload)) {
+    return Status(Code::kCorruptStore,
+                  fmt::format("store file '{}': the header at offset {} is damaged (checksum "
+                              "mismatch or unreadable)",
+                              file.path(), kPreambleBytes));
+  }
+  *records_start = payload_offset + frame.length;
+  return Status::ok();
+}
+
+Status damage_status(const std::string& path, const Damage& damage) {
+  return Status(Code::kCorruptStore,
+                fmt::format("store file '{}' is damaged at offset {}, record {}: {}; the {} "
+                            "records before it are intact and salvage_store() can copy them",
+                            path, damage.offset, damage.record, damage.problem,
+                            damage.record - 1));
+}
+
+LogReader::LogReader(const File& file, uint64_t offset, uint64_t end, uint64_t record)
+    : file_(file), offset_(offset), end_(end), record_(record), buffer_offset_(offset) {}
+
+Status LogReader::fill(size_t size) {
+  const uint64_t begin = offset_ - buffer_offset_;
+  if (begin + size <= buffer_size_) return Status::ok();
+  // Keep the unread bytes, move them to the front, and read on.
+  const size_t kept = buffer_size_ - begin;
+  const size_t want = std::max<size_t>(size, std::min<uint64_t>(kReadAhead, end_ - offset_));
+  if (buffer_.size() < want) buffer_.resize(want);
+  std::memmove(buffer_.data(), buffer_.data() + begin, kept);
+  buffer_offset_ = offset_;
+  size_t read = 0;
+  if (Status s = file_.read_at(offset_ + kept, buffer_.data() + kept, want - kept, &read); !s) {
+    return s;
+  }
+  buffer_size_ = kept + read;
+  if (buffer_size_ < size) {
+    return Status(Code::kIo, fmt::format("store file '{}' shrank while being read (at offset {})",
+                                         file_.path(), offset_ + buffer_size_));
+  }
+  return Status::ok();
+}
+
+Status LogReader::all_zero(uint64_t from, bool* zero) const {
+  std::vector<char> chunk(std::min<uint64_t>(kReadAhead, end_ - from));
+  for (uint64_t at = from; at < end_;) {
+    size_t read = 0;
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(chunk.size(), end_ - at));
+    if (Status s = file_.read_at(at, chunk.data(), want, &read); !s) return s;
+    if (read == 0) break;
+    if (std::any_of(chunk.begin(), chunk.begin() + static_cast<ptrdiff_t>(read),
+                    [](char c) { return c != 0; })) {
+      *zero = false;
+      return Status::ok();
+    }
+    at += read;
+  }
+  *zero = true;
+  return Status::ok();
+}
+
+Status LogReader::fail(std::string problem) {
+  damage_ = Damage{offset_, record_, std::move(problem)};
+  return damage_status(file_.path(), damage_);
+}
+
+Status LogReader::next(Frame* frame, bool* more) {
+  *more = false;
+  const uint64_t remaining = end_ - offset_;
+  if (remaining == 0) return Status::ok();
+  if (remaining < kFrameHeaderBytes) {
+    torn_bytes_ = remaining;
+    torn_reason_ = fmt::format("record {} at offset {} ends after {} of its {} header bytes",
+                               record_, offset_, remaining, kFrameHeaderBytes);
+    return Status::ok();
+  }
+  if (Status s = fill(kFrameHeaderBytes); !s) return s;
+  const char* header = buffer_.data() + (offset_ - buffer_offset_);
+  FrameHeader h;
+  if (!decode_frame_header(header, &h)) {
+    bool zero = false;
+    if (Status s = all_zero(offset_, &zero); !s) return s;
+    if (zero) {
+      torn_bytes_ = remaining;
+      torn_reason_ = fmt::format("the {} bytes from offset {} are all zero, space the file "
+                                 "system allotted to a write that never reached it",
+                                 remaining, offset_);
+      return Status::ok();
+    }
+    const uint32_t length = get_u32(header);
+    return fail(length > remaining - kFrameHeaderBytes
+                    ? fmt::format("the record header is damaged: its checksum does not match, "
+                                  "and its length prefix ({} bytes) exceeds the {} bytes left in "
+                                  "the file",
+                                  length, remaining - kFrameHeaderBytes)
+                    : fmt::format("the record header is damaged: its checksum does not match "
+                                  "(length prefix {} bytes)",
+                                  length));
+  }
+  if (h.length > kMaxFrameBytes) {
+    return fail(fmt::format("the record declares {} bytes, more than the limit of {} bytes",
+                            h.length, kMaxFrameBytes));
+  }
+  if (h.length > remaining - kFrameHeaderBytes) {
+    torn_bytes_ = remaining;
+    torn_reason_ = fmt::format("record {} at offset {} needs {} bytes; the file ends {} bytes "
+                               "after its header",
+                               record_, offset_, h.length, remaining - kFrameHeaderBytes);
+    return Status::ok();
+  }
+  if (Status s = fill(kFrameHeaderBytes + h.length); !s) return s;
+  const char* bytes = buffer_.data() + (offset_ - buffer_offset_);
+  const std::string_view payload(bytes + kFrameHeaderBytes, h.length);
+  if (const uint32_t crc = crc32c(payload); crc != h.crc) {
+    return fail(fmt::format("checksum mismatch: the record's {} bytes have CRC-32C {:08x}, its "
+                            "header says {:08x}",
+                            h.length, crc, h.crc));
+  }
+  frame->offset = offset_;
+  frame->record = record_;
+  frame->crc = h.crc;
+  frame->bytes = std::string_view(bytes, kFrameHeaderBytes + h.length);
+  frame->payload = payload;
+  offset_ += kFrameHeaderBytes + h.length;
+  ++record_;
+  *more = true;
+  return Status::ok();
+}
+
+}  // namespace voronka::store
