@@ -1,0 +1,62 @@
+// What an EventFile holds, for the reader that fills it.
+#ifndef VORONKA_IO_EVENT_FILE_HPP_
+#define VORONKA_IO_EVENT_FILE_HPP_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/csv_columns.hpp"
+#include "io/file_contents.hpp"
+#include "io/text_arena.hpp"
+#include "ledger/large_vector.hpp"
+#include "voronka/csv.hpp"
+
+namespace voronka {
+
+// The columns are large and written once, front to back: huge pages spare
+// most of the page faults of filling them (see ledger/large_vector.hpp).
+struct EventFile::Data {
+  template <typename T>
+  using Column = ledger::LargeVector<T>;
+
+  // The whole file; fields point into it. It is either a file's contents
+  // or text handed over in memory.
+  io::FileContents file;
+  std::string owned;
+  std::string_view text;
+  io::TextArena arena;  // fields that had to be unescaped
+  std::string_view header;
+
+  // One entry per event. A text column the file lacks, or that is empty on
+  // every row, stays empty: the ledger reads that as "not used".
+  std::array<Column<std::string_view>, io::kColumnCount> text_columns;
+  Column<int64_t> at;
+  Column<EventKind> kind;
+  Column<int64_t> amount;  // empty like a text column when unused
+  Column<uint64_t> lines;
+  Column<uint64_t> offsets;  // where each event's row starts in `text`
+
+  std::vector<CsvReject> rejects;
+};
+
+namespace io {
+
+// The way into an EventFile's data, for the reader.
+class EventFileBuilder {
+ public:
+  using Data = EventFile::Data;
+
+  // Empties `file` and returns its fresh data.
+  static Data& reset(EventFile* file) {
+    file->data_ = std::make_unique<EventFile::Data>();
+    return *file->data_;
+  }
+};
+
+}  // namespace io
+}  // namespace voronka
+
+#endif  // VORONKA_IO_EVENT_FILE_HPP_
