@@ -1,0 +1,158 @@
+// Rendering reports as aligned text, CSV and JSON; HTML is in render_html.cpp.
+#include "voronka/render.hpp"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "io/render_html.hpp"
+#include "io/text_format.hpp"
+#include "voronka/tables.hpp"
+
+namespace voronka {
+namespace {
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string render_csv(const Table& table) {
+  std::string out;
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    out += (c ? "," : "") + csv_field(table.columns[c].name);
+  }
+  out += "\n";
+  for (const auto& row : table.rows) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      out += (c ? "," : "") + csv_field(value_text(row[c], table.columns[c].kind));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string render_text(const ReportTables& tables) {
+  std::string out = tables.title + "\n";
+  for (const Table& table : tables.tables) {
+    out += "\n";
+    if (table.name == "summary") {
+      // One line per figure (per group, when grouped).
+      for (const auto& row : table.rows) {
+        size_t width = 0;
+        for (const auto& column : table.columns) width = std::max(width, column.name.size());
+        for (size_t c = 0; c < row.size(); ++c) {
+          const std::string text = io::pretty_value(row[c], table.columns[c].kind);
+          if (text.empty() && table.columns[c].name != "group") continue;
+          out += fmt::format("{:<{}}  {}\n", table.columns[c].name, width, text);
+        }
+        if (&row != &table.rows.back()) out += "\n";
+      }
+      continue;
+    }
+    out += table.name + "\n";
+    if (table.rows.empty()) {
+      out += "  (none)\n";
+      continue;
+    }
+    std::vector<std::vector<std::string>> cells;
+    std::vector<size_t> widths;
+    for (const auto& column : table.columns) widths.push_back(column.name.size());
+    for (const auto& row : table.rows) {
+      auto& line = cells.emplace_back();
+      for (size_t c = 0; c < row.size(); ++c) {
+        line.push_back(io::pretty_value(row[c], table.columns[c].kind));
+        widths[c] = std::max(widths[c], line.back().size());
+      }
+    }
+    auto emit = [&](const std::vector<std::string>& line, bool header) {
+      std::string text;
+      for (size_t c = 0; c < line.size(); ++c) {
+        const bool left = header || table.columns[c].kind == ColumnKind::kText ||
+                          table.columns[c].kind == ColumnKind::kTime;
+        text += (c ? "  " : "") + (left ? fmt::format("{:<{}}", line[c], widths[c])
+                                        : fmt::format("{:>{}}", line[c], widths[c]));
+      }
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      out += text + "\n";
+    };
+    std::vector<std::string> header;
+    for (const auto& column : table.columns) header.push_back(column.name);
+    emit(header, true);
+    for (const auto& line : cells) emit(line, false);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "table") return Format::kTable;
+  if (name == "csv") return Format::kCsv;
+  if (name == "json") return Format::kJson;
+  if (name == "html") return Format::kHtml;
+  return std::nullopt;
+}
+
+std::string report_json(const v1::Report& report) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = true;
+  const auto* r = report.GetReflection();
+  const auto* kind = r->GetOneofFieldDescriptor(report, report.GetDescriptor()->FindOneofByName("kind"));
+  std::string json;
+  if (kind != nullptr) {
+    (void)google::protobuf::util::MessageToJsonString(r->GetMessage(report, kind), &json, options);
+  }
+  return json;
+}
+
+Status render_report(const v1::Report& report, const RenderOptions& options, std::string* out) {
+  out->clear();
+  if (options.format == Format::kJson) {
+    if (report.kind_case() == v1::Report::KIND_NOT_SET) {
+      return Status(Code::kInvalidArgument, "the report is empty");
+    }
+    *out = report_json(report);
+    return Status::ok();
+  }
+  ReportTables tables;
+  if (Status s = report_tables(report, &tables); !s) return s;
+  switch (options.format) {
+    case Format::kCsv: {
+      const Table* chosen = &tables.tables.front();
+      if (!options.table.empty()) {
+        chosen = nullptr;
+        std::vector<std::string> names;
+        for (const Table& table : tables.tables) {
+          names.push_back(table.name);
+          if (table.name == options.table) chosen = &table;
+        }
+        if (chosen == nullptr) {
+          return Status(Code::kInvalidArgument,
+                        fmt::format("the {} report has no table '{}' (tables: {})", tables.report,
+                                    options.table, fmt::join(names, ", ")));
+        }
+      }
+      *out = render_csv(*chosen);
+      return Status::ok();
+    }
+    case Format::kHtml:
+      *out = io::render_html(report, tables);
+      return Status::ok();
+    default:
+      *out = render_text(tables);
+      return Status::ok();
+  }
+}
+
+}  // namespace voronka

@@ -1,0 +1,20 @@
+// Table cells written for people: money with thousands separators, ratios as
+// percentages, durations in the largest fitting unit, dates without a time
+// when they fall on midnight.
+#ifndef VORONKA_IO_TEXT_FORMAT_HPP_
+#define VORONKA_IO_TEXT_FORMAT_HPP_
+
+#include <string>
+
+#include "voronka/tables.hpp"
+
+namespace voronka::io {
+
+std::string pretty_value(const Value& value, ColumnKind kind);
+
+// 1234567 minor units -> "12,345.67".
+std::string money_text(int64_t cents);
+
+}  // namespace voronka::io
+
+#endif  // VORONKA_IO_TEXT_FORMAT_HPP_
