@@ -1,0 +1,71 @@
+#include "cli/cli.hpp"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "voronka/time.hpp"
+
+namespace voronka::cli {
+
+void check(const Status& status) {
+  if (!status) throw Failure(status);
+}
+
+std::unique_ptr<Store> open_store(const std::string& path, bool writable, bool create,
+                                  Durability durability) {
+  StoreOptions options;
+  options.read_only = !writable;
+  options.create_if_missing = create;
+  options.durability = durability;
+  std::unique_ptr<Store> store;
+  OpenInfo info;
+  check(Store::open(path, options, &store, &info));
+  return store;
+}
+
+int64_t parse_time_flag(const std::string& flag, const std::string& text) {
+  const auto time = parse_time(text);
+  if (!time) {
+    throw UsageError(fmt::format("{}: '{}' is not an ISO 8601 date or date-time "
+                                 "(2025-01-31 or 2025-01-31T14:05:00Z)",
+                                 flag, text));
+  }
+  return *time;
+}
+
+int64_t parse_duration_flag(const std::string& flag, const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  const std::string unit = text.substr(digits);
+  int64_t scale = 0;
+  if (unit.empty() || unit == "ms") scale = 1;
+  else if (unit == "s") scale = 1000;
+  else if (unit == "m") scale = 60'000;
+  else if (unit == "h") scale = 3'600'000;
+  else if (unit == "d") scale = 86'400'000;
+  if (digits == 0 || digits > 12 || scale == 0) {
+    throw UsageError(fmt::format("{}: '{}' is not a duration (like 7d, 36h, 90m, 45s or "
+                                 "milliseconds)",
+                                 flag, text));
+  }
+  return std::stoll(text.substr(0, digits)) * scale;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Failure(Status(Code::kIo, fmt::format("cannot read {}", path)));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out.flush()) throw Failure(Status(Code::kIo, fmt::format("cannot write {}", path)));
+}
+
+}  // namespace voronka::cli

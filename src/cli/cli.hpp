@@ -1,0 +1,70 @@
+// The voronka command: what the subcommands share.
+#ifndef VORONKA_CLI_CLI_HPP_
+#define VORONKA_CLI_CLI_HPP_
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "voronka/status.hpp"
+#include "voronka/store.hpp"
+
+namespace voronka::cli {
+
+// Exit codes.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;   // anything else went wrong
+inline constexpr int kExitUsage = 2;     // a bad command line
+inline constexpr int kExitRejected = 3;  // import: some rows were rejected
+
+// A bad value on the command line (exit code 2), e.g. a malformed time.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A failed operation (exit code 1), carrying its status.
+class Failure : public std::runtime_error {
+ public:
+  explicit Failure(const Status& status) : std::runtime_error(status.message()) {}
+  explicit Failure(const std::string& message) : std::runtime_error(message) {}
+};
+
+// Throws Failure when `status` is not OK.
+void check(const Status& status);
+
+// What the subcommands write to, and the exit code they leave.
+struct Context {
+  std::ostream& out;
+  std::ostream& err;
+  int exit_code = kExitOk;
+};
+
+// Opens a store: for reading (read-only, beside any writer) or for writing
+// (taking the lock; creating it only when `create` is set).
+std::unique_ptr<Store> open_store(const std::string& path, bool writable, bool create = false,
+                                  Durability durability = Durability::kSync);
+
+// "--from" values: an ISO 8601 date or date-time.
+int64_t parse_time_flag(const std::string& flag, const std::string& text);
+// "--window" values: "7d", "36h", "90m", "45s" or milliseconds.
+int64_t parse_duration_flag(const std::string& flag, const std::string& text);
+// Whole files.
+std::string read_text_file(const std::string& path);
+void write_text_file(const std::string& path, const std::string& text);
+
+void add_init_command(CLI::App& app, Context& context);
+void add_process_command(CLI::App& app, Context& context);
+void add_import_command(CLI::App& app, Context& context);
+void add_report_command(CLI::App& app, Context& context);
+void add_deal_command(CLI::App& app, Context& context);
+void add_store_commands(CLI::App& app, Context& context);
+void add_demo_command(CLI::App& app, Context& context);
+
+}  // namespace voronka::cli
+
+#endif  // VORONKA_CLI_CLI_HPP_
