@@ -5,20 +5,24 @@
 #   make test    build and run every test
 #   make bench   run the benchmarks (Release build)
 #   make asan    run the tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make tsan    run the threaded tests (C API, ledger) under ThreadSanitizer
 #   make fuzz    run each libFuzzer target for FUZZ_SECONDS (clang)
 
 JOBS ?= 2
 FUZZ_SECONDS ?= 10
+TSAN_DIR ?= build-tsan
 CMAKE_FLAGS ?=
 
 PACKAGES := cmake g++ make pkg-config \
   libboost-dev libboost-graph-dev libboost-date-time-dev \
   libprotobuf-dev protobuf-compiler libfmt-dev libcli11-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev \
+  python3 python3-pytest python3-pandas python3-numpy python3-matplotlib \
+  python3-distributed python3-setuptools chromium
 
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all deps build test demo bench asan fuzz clean
+.PHONY: all deps build test demo bench asan tsan fuzz clean
 
 all: build
 
@@ -48,7 +52,7 @@ test: build
 	ctest --test-dir build --output-on-failure -j$(JOBS)
 
 demo: build
-	./build/examples/demo
+	./build/voronka demo --out build/demo
 
 bench: deps
 	cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DVORONKA_BUILD_TESTS=OFF $(CMAKE_FLAGS)
@@ -61,6 +65,16 @@ asan: deps
 	cmake --build build-asan -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+# Only the tests that run threads: building everything with TSan would add
+# minutes and find nothing the other builds do not.
+tsan: deps
+	cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVORONKA_SANITIZE=thread \
+	  -DVORONKA_BUILD_BENCHMARKS=OFF -DVORONKA_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS)
+	cmake --build $(TSAN_DIR) -j$(JOBS) --target c_api_threads_test ledger_test
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --test-dir $(TSAN_DIR) --output-on-failure -j$(JOBS) \
+	    -R '^(c_api_threads_test|LedgerConcurrency\.)'
 
 fuzz: deps
 	@$(MAKE) --no-print-directory deps PACKAGES="$(FUZZ_PACKAGES)"
@@ -77,4 +91,4 @@ fuzz: deps
 	done
 
 clean:
-	rm -rf build build-release build-asan build-fuzz
+	rm -rf build build-release build-asan build-tsan build-fuzz

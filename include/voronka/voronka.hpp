@@ -8,6 +8,7 @@
 #include "voronka/ledger.hpp"
 #include "voronka/process.hpp"
 #include "voronka/status.hpp"
+#include "voronka/store.hpp"
 #include "voronka/time.hpp"
 
 #endif  // VORONKA_VORONKA_HPP_

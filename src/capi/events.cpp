@@ -1,0 +1,293 @@
+// Appending events, one, as columns, or from a CSV file.
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+#include "capi/capi.hpp"
+#include "voronka/csv.hpp"
+
+using namespace voronka;
+
+namespace {
+
+static_assert(VRK_EVENT_OPENED == static_cast<int>(EventKind::kOpened) &&
+              VRK_EVENT_ACTIVITY == static_cast<int>(EventKind::kActivity) &&
+              VRK_EVENT_ACTIVITY == kEventKindCount);
+static_assert(VRK_NO_AMOUNT == kNoAmount);
+
+// A kind from C: values beyond a byte become 0, which the ledger rejects as
+// "no kind" like every other value that is not a kind.
+EventKind kind_of(int kind) { return static_cast<EventKind>(kind >= 0 && kind <= 255 ? kind : 0); }
+
+// A C batch seen as EventColumns. Text columns become string_views over the
+// caller's strings (lengths measured, nothing copied); a row whose pointer
+// equals the previous row's reuses its length, which is what a host that
+// shares strings between rows (one process key, one deal's id) gets.
+class CColumns {
+ public:
+  explicit CColumns(const vrk_event_columns& c) {
+    const size_t n = c.count;
+    columns_.size = n;
+    columns_.event_id = text(c.event_id, n, 0);
+    columns_.deal = text(c.deal, n, 1);
+    columns_.process = text(c.process, n, 2);
+    columns_.stage = text(c.stage, n, 3);
+    columns_.owner = text(c.owner, n, 4);
+    columns_.client = text(c.client, n, 5);
+    columns_.reason = text(c.reason, n, 6);
+    columns_.field = text(c.field, n, 7);
+    columns_.value = text(c.value, n, 8);
+    columns_.activity = text(c.activity, n, 9);
+    if (c.at != nullptr) columns_.at = std::span<const int64_t>(c.at, n);
+    if (c.amount != nullptr) columns_.amount = std::span<const int64_t>(c.amount, n);
+    if (c.kind != nullptr && n > 0) {
+      // EventKind is a byte; copied rather than cast, for strict aliasing.
+      kinds_.resize(n);
+      std::memcpy(kinds_.data(), c.kind, n);
+      columns_.kind = kinds_;
+    }
+  }
+
+  const EventColumns& columns() const { return columns_; }
+
+ private:
+  std::span<const std::string_view> text(const char* const* column, size_t n, int slot) {
+    if (column == nullptr || n == 0) return {};
+    std::vector<std::string_view>& out = texts_[slot];
+    out.resize(n);
+    const char* previous = nullptr;
+    std::string_view previous_view;
+    for (size_t i = 0; i < n; ++i) {
+      const char* p = column[i];
+      if (p != previous) {
+        previous = p;
+        previous_view = p != nullptr ? std::string_view(p) : std::string_view();
+      }
+      out[i] = previous_view;
+    }
+    return out;
+  }
+
+  EventColumns columns_;
+  std::vector<std::string_view> texts_[10];
+  std::vector<EventKind> kinds_;
+};
+
+int check_event_columns(const vrk_event_columns& c) {
+  if (int rc = capi::check_size(c, "vrk_event_columns"); rc != VRK_OK) return rc;
+  if (c.count == 0) return VRK_OK;
+  const std::pair<const char*, const void*> required[] = {
+      {"event_id", c.event_id}, {"deal", c.deal}, {"at", c.at}, {"kind", c.kind}};
+  for (const auto& [name, column] : required) {
+    if (column == nullptr) {
+      return capi::invalid(
+          fmt::format("vrk_event_columns: the '{}' column is NULL; every event needs one", name));
+    }
+  }
+  return VRK_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+void vrk_event_init(vrk_event* event) {
+  if (event == nullptr) return;
+  *event = vrk_event{};
+  event->size = sizeof(vrk_event);
+  event->amount = VRK_NO_AMOUNT;
+}
+
+void vrk_event_columns_init(vrk_event_columns* columns) {
+  if (columns == nullptr) return;
+  *columns = vrk_event_columns{};
+  columns->size = sizeof(vrk_event_columns);
+}
+
+int vrk_store_append(int* outcome, vrk_store* store, const vrk_event* event) {
+  return capi::guard([&] {
+    if (outcome != nullptr) *outcome = VRK_OUTCOME_REJECTED;
+    if (store == nullptr || event == nullptr)
+      return capi::invalid("vrk_store_append: NULL argument");
+    if (int rc = capi::check_size(*event, "vrk_event"); rc != VRK_OK) return rc;
+    // One row of columns: the same path as a batch, without copying text.
+    const std::string_view event_id = capi::view(event->event_id), deal = capi::view(event->deal),
+                           process = capi::view(event->process), stage = capi::view(event->stage),
+                           owner = capi::view(event->owner), client = capi::view(event->client),
+                           reason = capi::view(event->reason), field = capi::view(event->field),
+                           value = capi::view(event->value), activity = capi::view(event->activity);
+    const EventKind kind = kind_of(event->kind);
+    EventColumns columns;
+    columns.size = 1;
+    columns.event_id = {&event_id, 1};
+    columns.deal = {&deal, 1};
+    columns.at = {&event->at, 1};
+    columns.kind = {&kind, 1};
+    columns.process = {&process, 1};
+    columns.stage = {&stage, 1};
+    columns.amount = {&event->amount, 1};
+    columns.owner = {&owner, 1};
+    columns.client = {&client, 1};
+    columns.reason = {&reason, 1};
+    columns.field = {&field, 1};
+    columns.value = {&value, 1};
+    columns.activity = {&activity, 1};
+
+    std::vector<AppendResult> results;
+    const Status s = store->store->append(columns, &results);
+    const AppendResult& result = results.at(0);
+    if (outcome != nullptr) {
+      static_assert(VRK_OUTCOME_ACCEPTED == static_cast<int>(Outcome::kAccepted) &&
+                    VRK_OUTCOME_DUPLICATE == static_cast<int>(Outcome::kDuplicate) &&
+                    VRK_OUTCOME_REJECTED == static_cast<int>(Outcome::kRejected));
+      *outcome = static_cast<int>(result.outcome);
+    }
+    if (!s) return capi::fail(s);
+    return capi::check(result.status);
+  });
+}
+
+int vrk_store_append_batch(vrk_batch_result** out, vrk_store* store,
+                           const vrk_event_columns* events) {
+  return capi::guard([&] {
+    if (out == nullptr) return capi::invalid("vrk_store_append_batch: out is NULL");
+    *out = nullptr;
+    if (store == nullptr || events == nullptr) {
+      return capi::invalid("vrk_store_append_batch: NULL argument");
+    }
+    if (int rc = check_event_columns(*events); rc != VRK_OK) return rc;
+    auto result = std::make_unique<vrk_batch_result>();
+    {
+      const CColumns columns(*events);
+      if (Status s = store->store->append(columns.columns(), &result->results); !s) {
+        return capi::fail(s);
+      }
+    }
+    result->outcomes.resize(result->results.size());
+    for (size_t i = 0; i < result->results.size(); ++i) {
+      const Outcome outcome = result->results[i].outcome;
+      result->outcomes[i] = static_cast<uint8_t>(outcome);
+      result->accepted += outcome == Outcome::kAccepted;
+      result->duplicates += outcome == Outcome::kDuplicate;
+      result->rejected += outcome == Outcome::kRejected;
+    }
+    *out = result.release();
+    return capi::ok();
+  });
+}
+
+size_t vrk_batch_result_count(const vrk_batch_result* result) {
+  return result != nullptr ? result->results.size() : 0;
+}
+
+size_t vrk_batch_result_accepted(const vrk_batch_result* result) {
+  return result != nullptr ? result->accepted : 0;
+}
+
+size_t vrk_batch_result_duplicates(const vrk_batch_result* result) {
+  return result != nullptr ? result->duplicates : 0;
+}
+
+size_t vrk_batch_result_rejected(const vrk_batch_result* result) {
+  return result != nullptr ? result->rejected : 0;
+}
+
+int vrk_batch_result_outcome(const vrk_batch_result* result, size_t index) {
+  if (result == nullptr || index >= result->outcomes.size()) return VRK_INVALID_ARGUMENT;
+  return result->outcomes[index];
+}
+
+const uint8_t* vrk_batch_result_outcomes(const vrk_batch_result* result) {
+  if (result == nullptr || result->outcomes.empty()) return nullptr;
+  return result->outcomes.data();
+}
+
+int vrk_batch_result_code(const vrk_batch_result* result, size_t index) {
+  if (result == nullptr || index >= result->results.size()) return VRK_INVALID_ARGUMENT;
+  return static_cast<int>(result->results[index].status.code());
+}
+
+const char* vrk_batch_result_message(const vrk_batch_result* result, size_t index) {
+  if (result == nullptr || index >= result->results.size()) return nullptr;
+  return result->results[index].status.message().c_str();
+}
+
+void vrk_batch_result_free(vrk_batch_result* result) { delete result; }
+
+// --- CSV ----------------------------------------------------------------------
+
+void vrk_csv_options_init(vrk_csv_options* options) {
+  if (options == nullptr) return;
+  *options = vrk_csv_options{};
+  options->size = sizeof(vrk_csv_options);
+}
+
+int vrk_store_import_csv(vrk_import_stats* out, vrk_store* store, const char* path,
+                         const vrk_csv_options* options) {
+  return capi::guard([&] {
+    if (out != nullptr) {
+      if (int rc = capi::check_size(*out, "vrk_import_stats"); rc != VRK_OK) return rc;
+      *out = vrk_import_stats{};
+      out->size = sizeof(vrk_import_stats);
+    }
+    if (store == nullptr || path == nullptr) {
+      return capi::invalid("vrk_store_import_csv: NULL argument");
+    }
+    vrk_csv_options o;
+    vrk_csv_options_init(&o);
+    if (options != nullptr) {
+      if (int rc = capi::check_size(*options, "vrk_csv_options"); rc != VRK_OK) return rc;
+      o = *options;
+    }
+    CsvOptions csv;
+    if (o.map_count > 0 && (o.map_from == nullptr || o.map_to == nullptr)) {
+      return capi::invalid(fmt::format(
+          "vrk_csv_options: map_count is {} but map_from or map_to is NULL", o.map_count));
+    }
+    for (size_t i = 0; i < o.map_count; ++i) {
+      if (o.map_from[i] == nullptr || o.map_to[i] == nullptr) {
+        return capi::invalid(fmt::format("vrk_csv_options: mapping {} has a NULL name", i));
+      }
+      csv.column_map.emplace_back(o.map_from[i], o.map_to[i]);
+    }
+    static_assert(VRK_CSV_TIME_ISO8601 == static_cast<int>(TimeFormat::kIso8601) &&
+                  VRK_CSV_TIME_EPOCH_SECONDS == static_cast<int>(TimeFormat::kEpochSeconds) &&
+                  VRK_CSV_TIME_EPOCH_MILLIS == static_cast<int>(TimeFormat::kEpochMillis));
+    if (o.time_format < VRK_CSV_TIME_ISO8601 || o.time_format > VRK_CSV_TIME_EPOCH_MILLIS) {
+      return capi::invalid(fmt::format(
+          "vrk_csv_options.time_format is {}, not a vrk_csv_time_format", o.time_format));
+    }
+    csv.time_format = static_cast<TimeFormat>(o.time_format);
+
+    EventFile file;
+    if (Status s = read_events_csv(path, csv, &file); !s) return capi::fail(s);
+    std::vector<AppendResult> results;
+    if (Status s = store->store->append(file.columns(), &results); !s) return capi::fail(s);
+    if (o.rejects_path != nullptr) {
+      RejectsWriter rejects(file.header());
+      rejects.add(file, results);
+      std::ofstream stream(o.rejects_path, std::ios::binary | std::ios::trunc);
+      if (!stream) {
+        return capi::fail(Code::kIo,
+                          fmt::format("cannot write the rejects file '{}': {}", o.rejects_path,
+                                      std::generic_category().message(errno)));
+      }
+      if (Status s = rejects.write(stream); !s) return capi::fail(s);
+    }
+    if (out != nullptr) {
+      out->rows = file.size() + file.rejects().size();
+      out->rejected = file.rejects().size();
+      for (const AppendResult& result : results) {
+        out->accepted += result.outcome == Outcome::kAccepted;
+        out->duplicates += result.outcome == Outcome::kDuplicate;
+        out->rejected += result.outcome == Outcome::kRejected;
+      }
+    }
+    return capi::ok();
+  });
+}
+
+}  // extern "C"
