@@ -17,6 +17,7 @@ namespace voronka {
 std::optional<int64_t> parse_time(std::string_view text);
 
 // "2025-01-31T14:05:09Z", with ".250" when the milliseconds are not zero.
+// Both formatters throw std::out_of_range outside the years 1400 to 9999.
 std::string format_time(int64_t ms);
 
 // "2025-01-31".
