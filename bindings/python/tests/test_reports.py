@@ -1,0 +1,208 @@
+"""Every report through the binding, against the numbers worked out by hand
+for the five-deal funnel (tests/cli/test_cli.py explains each)."""
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import voronka
+from conftest import DATA, DAY, HOUR
+
+LATEST = 1741770000000  # 2025-03-12T09:00:00Z, A's win
+
+
+def by_stage(frame):
+    return frame.set_index("stage")
+
+
+def test_history(store):
+    h = store.history()
+    assert h.name == "history"
+    assert h.title == ("History of all processes: deals created any time, counting reached, "
+                       "as of 2025-03-12T09:00:00Z")
+    assert h.tables == ["stages", "summary"]
+    s = h.to_pandas()
+    assert list(s.stage) == ["lead", "meeting", "offer", "contract"]
+    assert list(s.reached) == [5, 3, 2, 1]
+    assert list(s.won_stages) == [3, 2, 1, 1]
+    assert list(s.lost_stages) == [1, 1, 0, 0]
+    assert list(s.won_amount) == [230000, 180000, 100000, 100000]
+    assert list(s.lost_amount) == [20000, 50000, 0, 0]
+    assert list(s.step_conversion.round(4)) == [0.6, 0.6667, 0.5, 1.0]
+    assert list(s.cumulative_conversion.round(4)) == [1.0, 0.6, 0.4, 0.2]
+    summary = h.to_pandas("summary").iloc[0]
+    assert (summary.deals, summary.won, summary.lost, summary.open) == (5, 1, 2, 2)
+    assert (summary.won_amount, summary.lost_amount) == (100000, 70000)
+    assert (summary.key_level, summary.bottleneck) == ("contract", "offer")
+
+    closed = store.history(basis="closed", start="2025-03-06", end=dt.date(2025, 3, 13))
+    summary = closed.to_pandas("summary").iloc[0]
+    assert (summary.deals, summary.won, summary.lost) == (2, 1, 1)
+
+    grouped = store.history(by="owner").to_pandas("summary")
+    assert list(grouped.group) == ["", "anna", "boris"]
+    assert list(grouped.deals) == [5, 3, 2]
+    anna = store.history(owner="anna").to_pandas("summary").iloc[0]
+    assert anna.deals == 3
+
+
+def test_snapshot_now_and_in_the_past(store):
+    s = by_stage(store.snapshot().to_pandas())
+    assert (s.loc["lead", "open"], s.loc["lead", "amount"], s.loc["lead", "weighted_amount"]) == (
+        1, 30000, 3000)
+    assert (s.loc["offer", "open"], s.loc["offer", "weighted_amount"], s.loc["offer", "overdue"]) == (
+        1, 48000, 1)
+    assert s.loc["offer", "median_age_ms"] == pd.Timedelta(milliseconds=3 * DAY + 21 * HOUR)
+    assert pd.isna(s.loc["meeting", "median_age_ms"])
+    for at in ("2025-03-06T13:00:00Z", dt.datetime(2025, 3, 6, 13), LATEST - 6 * DAY + 4 * HOUR,
+               np.datetime64("2025-03-06T13:00")):
+        past = by_stage(store.snapshot(at=at).to_pandas())
+        assert (past.loc["offer", "open"], past.loc["meeting", "open"], past.loc["lead", "open"]) == (
+            1, 2, 0), at
+
+
+def test_obligations_losses_owners_durations(store):
+    o = store.obligations().to_pandas()
+    assert o[["deal", "stage", "owner"]].values.tolist() == [["D", "offer", "boris"]]
+    assert o.overdue_ms.iloc[0] == pd.Timedelta(hours=21)
+    assert o.due_at.iloc[0] == pd.Timestamp("2025-03-11T12:00:00Z")
+    assert store.obligations().to_pandas("owners").values.tolist() == [["boris", 1]]
+
+    losses = store.losses().to_pandas("cells")
+    assert losses[["stage", "reason", "deals", "amount"]].values.tolist() == [
+        ["lead", "silence", 1, 20000], ["meeting", "price", 1, 50000]]
+
+    owners = store.owners().to_pandas()
+    assert list(owners.owner) == ["anna", "boris"]
+    assert owners[["opened", "won", "lost", "won_amount"]].values.tolist() == [
+        [3, 1, 1, 100000], [2, 0, 1, 0]]
+    assert list(owners.worst_stage) == ["lead", "meeting"]
+
+    d = store.durations().to_dict()["tables"]["stages"]
+    lead = next(r for r in d if r["stage"] == "lead")
+    assert (lead["time_count"], lead["time_sum_ms"], lead["time_min_ms"], lead["time_max_ms"]) == (
+        4, 5 * DAY, DAY, 2 * DAY)
+    cumulative = store.durations(cumulative=True).to_pandas()
+    # No deal visited a stage twice, so all visits are the first: A's
+    # contract visit (03-10 to its win 03-12) is the only one there.
+    assert list(cumulative.time_count) == [4, 3, 1, 1]
+    assert cumulative.time_sum_ms.iloc[3] == pd.Timedelta(days=2)
+
+
+def test_conversion_forecast_whatif_window(store):
+    c = by_stage(store.conversion().to_pandas())
+    assert round(c.loc["meeting", "win_rate"], 4) == 0.5
+    assert round(c.loc["lead", "drop_off"], 4) == 0.4
+    f = by_stage(store.forecast().to_pandas())
+    assert (f.loc["lead", "weighted_amount"], f.loc["offer", "learned_weighted_amount"]) == (3000, 80000)
+    w = store.whatif(all_stages=2).to_pandas("summary").iloc[0]
+    assert (w.baseline_won, w.projected_won, w.projected_won_amount) == (1, 5.0, 500000)
+    one = store.whatif(stage_multiplier={"offer": 2}).to_pandas("summary").iloc[0]
+    assert one.projected_won == pytest.approx(2.0)
+    win = store.window(window="7d").to_pandas()
+    assert win[["stage", "deals", "reached"]].values.tolist() == [
+        ["lead", 2, 5], ["meeting", 1, 3], ["offer", 1, 2], ["contract", 1, 1]]
+    strict = store.window(window=dt.timedelta(days=6), mode="strict_order").to_pandas()
+    assert list(strict.deals) == [2, 1, 2, 0]
+
+
+def test_options_are_checked(store):
+    with pytest.raises(TypeError, match="window"):
+        store.history(window="7d")  # a flag the report does not take
+    with pytest.raises(TypeError, match="by"):
+        store.owners(by="owner")
+    with pytest.raises(voronka.InvalidArgumentError, match="by: 'team' is not a breakdown"):
+        store.history(by="team")
+    with pytest.raises(voronka.InvalidArgumentError, match="basis: 'open' is not one of"):
+        store.history(basis="open")
+    with pytest.raises(voronka.InvalidArgumentError, match="ISO 8601"):
+        store.history(start="2025-13-01")
+    with pytest.raises(voronka.InvalidArgumentError, match="after its end"):
+        store.history(start="2025-03-05", end="2025-03-01")
+    with pytest.raises(voronka.InvalidArgumentError, match="'soon' is not a duration"):
+        store.window(window="soon")
+    with pytest.raises(voronka.NotFoundError, match="rent"):
+        store.history(process="rent")
+    with pytest.raises(voronka.InvalidArgumentError, match="'nope' is not a report"):
+        store.report("nope")
+    with pytest.raises(voronka.InvalidArgumentError):
+        store.report({"history": {"basis": "SIDEWAYS"}})
+    assert store.report({"history": {"basis": "CLOSED"}}).to_json() == \
+        store.history(basis="closed").to_json()
+
+
+def test_the_other_forms(store):
+    h = store.history()
+    j = json.loads(h.to_json())
+    assert j["history"]["deals"] == "5" if "history" in j else j["deals"] == "5"
+    assert len(h.to_protobuf()) > 50
+    table = h.render()
+    assert table.splitlines()[0] == h.title
+    assert h.render("csv").splitlines()[0].startswith("stage,name,")
+    assert h.render("csv", table="summary").splitlines()[0].startswith("process,basis,count,from,to,as_of,deals,")
+    assert h.render("html").startswith("<!DOCTYPE html>")
+    with pytest.raises(voronka.InvalidArgumentError):
+        h.render("pdf")
+    with pytest.raises(voronka.NotFoundError, match="nope"):
+        h.to_pandas("nope")
+    d = h.to_dict()
+    assert d["name"] == "history" and d["tables"]["summary"][0]["deals"] == 5
+    assert d["tables"]["stages"][0]["step_conversion"] == pytest.approx(0.6)
+    empty = voronka.Store.memory()
+    empty.add_process(DATA / "sale.json")
+    none = empty.history().to_pandas()
+    assert none.step_conversion.isna().all()  # no deals: no conversion, never NaN from 0/0 in C
+    assert none.step_conversion.dtype == float
+    empty.close()
+
+
+def test_plots(store):
+    import matplotlib.colors as colors
+    figure = store.history().plot()
+    deals, money = figure.axes
+    assert (deals.get_title(), money.get_title()) == ("Deals: won and lost stages",
+                                                      "Money: won and lost potential")
+    bars = deals.patches
+    assert len(bars) == 8  # four stages, won and lost
+    widths = [b.get_width() for b in bars]
+    assert widths == [3, 2, 1, 1, 1, 1, 0, 0]
+    assert colors.to_hex(bars[0].get_facecolor()) == "#2e7d32"
+    assert colors.to_hex(bars[4].get_facecolor()) == "#c62828"
+    assert bars[0].get_x() == -2.0  # centred: (3 + 1) / 2
+    assert [t.get_text() for t in deals.get_yticklabels()] == ["Lead", "Meeting", "Offer", "Contract"]
+    assert len(store.snapshot().plot().axes) == 2
+    assert len(store.window(by="owner").plot(group="anna").axes) == 1
+    with pytest.raises(voronka.InvalidArgumentError, match="has no chart"):
+        store.owners().plot()
+    with pytest.raises(voronka.InvalidArgumentError, match="no group 'zoe'"):
+        store.history(by="owner").plot(group="zoe")
+
+
+def test_partial_states_merge_to_the_whole(events):
+    """Split the deals in two stores; merged states equal the whole's report."""
+    parts = []
+    for deals in (["A", "C", "E"], ["B", "D"]):
+        s = voronka.Store.memory()
+        s.add_process(DATA / "sale.json")
+        s.append_events(events[events.deal_id.isin(deals)])
+        parts.append(s)
+    whole = voronka.Store.memory()
+    whole.add_process(DATA / "sale.json")
+    whole.append_events(events)
+    for report, options in [("history", {"basis": "closed"}), ("snapshot", {"at": LATEST}),
+                            ("owners", {}), ("durations", {"by": "owner"}),
+                            ("window", {"window": "7d"}), ("losses", {})]:
+        states = [p.partial(report, **options) for p in parts]
+        assert all(isinstance(x, bytes) for x in states)
+        merged = voronka.merge(states)
+        assert voronka.finish(merged).to_json() == whole.report(report, **options).to_json(), report
+    with pytest.raises(voronka.InvalidArgumentError):
+        voronka.merge([parts[0].partial("history"), parts[1].partial("owners")])
+    with pytest.raises(voronka.InvalidArgumentError):
+        voronka.merge([])
+    with pytest.raises(voronka.InvalidArgumentError):
+        voronka.finish(b"\xff\xff not a state")
+    for s in parts + [whole]:
+        s.close()

@@ -1,0 +1,308 @@
+"""Stores, processes, events and deals through the binding."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import voronka
+from conftest import DATA, DAY, HOUR, PACKAGE
+
+MARCH_3_9H = 1740992400000  # 2025-03-03T09:00:00Z
+
+
+def test_the_library_is_found_and_versioned():
+    assert voronka.version() == "0.1.0"
+    assert voronka.to_ms("2025-03-03T09:00:00Z") == MARCH_3_9H
+    assert voronka.format_ms(MARCH_3_9H + 250) == "2025-03-03T09:00:00.250Z"
+    with pytest.raises(voronka.InvalidArgumentError, match="outside the calendar"):
+        voronka.format_ms(2 ** 63 - 1)
+
+
+def test_a_missing_library_says_where_it_looked(tmp_path):
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import voronka; voronka.version()"
+    env = dict(os.environ, VORONKA_LIBRARY=str(tmp_path / "nope.so"))
+    r = subprocess.run([sys.executable, "-c", code, str(PACKAGE)], env=env, capture_output=True,
+                       text=True)
+    assert r.returncode == 1
+    assert f"VORONKA_LIBRARY is {tmp_path / 'nope.so'}, which is not a file" in r.stderr
+    # Without it, the error lists every place tried.
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import voronka._library as l; "
+            "l._candidates = lambda: [l.Path(sys.argv[2])]; l.ctypes.util.find_library = "
+            "lambda name: None; l.lib()")
+    env.pop("VORONKA_LIBRARY")
+    r = subprocess.run([sys.executable, "-c", code, str(PACKAGE), str(tmp_path / "x.so")],
+                       env=env, capture_output=True, text=True)
+    assert r.returncode == 1
+    assert (f"libvoronka.so was not found; looked at {tmp_path / 'x.so'} and the system's "
+            "library path") in r.stderr
+
+
+def test_pip_installs_it_offline(tmp_path):
+    # From a copy: setuptools builds in the source directory.
+    source = tmp_path / "source"
+    shutil.copytree(PACKAGE, source, ignore=shutil.ignore_patterns("tests", "__pycache__"))
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-build-isolation",
+                        "--no-deps", "--no-index", "--target", str(tmp_path / "site"),
+                        str(source)], capture_output=True, text=True, timeout=300,
+                       cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    installed = tmp_path / "site" / "voronka"
+    assert (installed / "__init__.py").is_file() and (installed / "py.typed").is_file()
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import voronka; print(voronka.version())"
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path / "site")],
+                       capture_output=True, text=True)
+    assert r.stdout == "0.1.0\n", r.stderr
+
+
+def test_processes():
+    with voronka.Store.memory() as s:
+        assert s.add_process(DATA / "sale.json") == (0, True)
+        assert s.add_process((DATA / "sale.json").read_text()) == (0, False)
+        changed = json.loads((DATA / "sale.json").read_text())
+        changed["stages"][1]["probability"] = 0.35
+        assert s.add_process(changed) == (1, True)
+        assert s.processes() == ["sale"]
+        p = s.process("sale")
+        assert (p["key"], p["version"], p["funnel"]) == ("sale", 2,
+                                                         ["lead", "meeting", "offer", "contract"])
+        with pytest.raises(voronka.NotFoundError, match="nope"):
+            s.process("nope")
+        with pytest.raises(voronka.InvalidProcessError, match=r"stage 'a': probability 2 is outside"):
+            s.add_process({"key": "x", "mode": "AUTOMATIC",
+                           "stages": [{"key": "a", "probability": 2}]})
+        with pytest.raises(voronka.InvalidProcessError):
+            s.add_process("{not json")
+        with pytest.raises(ValueError):  # InvalidArgumentError is a ValueError
+            s.add_process(42)
+
+
+def test_append_one_event_at_a_time():
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        opened = dict(event_id="1", deal_id="A", process="sale", ts="2025-03-03T09:00:00Z",
+                      kind="opened", amount=100000, owner="anna", client="acme")
+        assert s.append(opened) == "accepted"
+        assert s.append(opened) == "duplicate"
+        with pytest.raises(voronka.ConflictingDuplicateError, match="event id 1"):
+            s.append(opened, amount=5)
+        with pytest.raises(voronka.IllegalTransitionError,
+                           match="cannot enter 'offer' from 'lead' in automatic process 'sale'"):
+            s.append(event_id="2", deal_id="A", ts=MARCH_3_9H + DAY, kind="entered", stage="offer")
+        with pytest.raises(voronka.OutOfOrderError, match="earlier than the deal's last event"):
+            s.append(event_id="3", deal_id="A", ts=MARCH_3_9H - DAY, kind="frozen")
+        with pytest.raises(voronka.NotFoundError, match="unknown deal"):
+            s.append(event_id="4", deal_id="Z", ts=MARCH_3_9H, kind="frozen")
+        with pytest.raises(voronka.InvalidArgumentError, match="kind: 'opend' is not an event kind"):
+            s.append(event_id="5", deal_id="A", ts=MARCH_3_9H, kind="opend")
+        with pytest.raises(voronka.InvalidArgumentError, match="deal_id: empty"):
+            s.append(event_id="6", ts=MARCH_3_9H, kind="frozen")
+        with pytest.raises(voronka.InvalidArgumentError, match="unknown field"):
+            s.append(opened, colour="red")
+        with pytest.raises(voronka.InvalidArgumentError, match="'12.5' is not an integer amount"):
+            s.append(event_id="7", deal_id="A", ts=MARCH_3_9H + DAY, kind="amount_changed",
+                     amount=12.5)
+        import datetime as dt
+        assert s.append(event_id="8", deal_id="A", kind="entered", stage="meeting",
+                        ts=dt.datetime(2025, 3, 4, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+                        ) == "accepted"
+        d = s.deal("A")
+        assert (d.stage, d.stage_since, d.amount, d.events) == ("meeting", MARCH_3_9H + DAY, 100000, 2)
+        assert s.stats()["events"] == 2  # nothing rejected was recorded
+
+
+def test_a_dataframe_round_trip(store, events):
+    d = store.deal("D")
+    assert (d.process, d.status, d.stage, d.owner, d.client, d.amount) == (
+        "sale", "open", "offer", "boris", events.loc[events.deal_id == "D", "client"].iloc[0], 80000)
+    assert d.opened_at == voronka.to_ms("2025-03-05T12:00:00Z") and d.closed_at is None
+    b = store.deal("B")
+    assert (b.status, b.lost_reason, b.closed_at) == ("lost", "price",
+                                                      voronka.to_ms("2025-03-07T10:00:00Z"))
+    with pytest.raises(voronka.NotFoundError):
+        store.deal("nope")
+    again = store.append_events(events)
+    assert (again.rows, again.accepted, again.duplicates, again.rejected) == (14, 0, 14, 0)
+    assert store.stats()["events"] == 14 and store.stats()["deals"] == 5
+
+
+def test_columns_of_every_kind_give_the_same_ledger(events):
+    """ts as ISO text, datetime64, tz-aware datetimes and epoch ms; ids as
+    ints or text; a dict of numpy arrays or lists; NA in optional columns."""
+    ts = pd.to_datetime(events["ts"], utc=True)
+    variants = {
+        "datetime64": events.assign(ts=ts.dt.tz_localize(None)),
+        "tz-aware": events.assign(ts=ts.dt.tz_convert("Europe/Moscow")),
+        "epoch ms": events.assign(ts=ts.astype("int64") // 1_000_000),
+        "categorical": events.assign(owner=events.owner.astype("category"),
+                                     kind=events.kind.astype("category")),
+        "nullable ints": events.assign(amount=events.amount.astype("Int64")),
+        "dict of arrays": {c: events[c].to_numpy() for c in events.columns},
+        "dict of lists": {c: events[c].tolist() for c in events.columns},
+    }
+    expected = None
+    for name, frame in variants.items():
+        with voronka.Store.memory() as s:
+            s.add_process(DATA / "sale.json")
+            r = s.append_events(frame)
+            assert (r.accepted, r.rejected) == (14, 0), (name, r.rejects)
+            got = s.snapshot().to_json()
+            expected = expected or got
+            assert got == expected, name
+
+
+def test_bad_rows_are_rejected_and_the_others_kept():
+    """The bad rows of the CLI's bad.csv, as a DataFrame: every message names
+    the column or the deal, and the good rows are recorded."""
+    frame = pd.DataFrame({
+        "event_id": ["1", "2", "3", "4", "5", "6", "7", "1", None, "9"],
+        "deal_id": ["A", "A", "A", "B", "A", "A", "A", "A", "A", ""],
+        "process": ["sale", None, None, "rent", None, None, None, "sale", None, None],
+        "ts": ["2025-03-03T09:00:00Z", "2025-03-04", "2025-03-04", "2025-03-04",
+               "2025-13-04T12:00:00Z", "2025-03-05", "2025-03-05", "2025-03-03T09:00:00Z",
+               "2025-03-06", "2025-03-06"],
+        "kind": ["opened", "promoted", "entered", "opened", "entered", "amount_changed", "entered",
+                 "opened", "frozen", "frozen"],
+        "stage": [None, None, "hall", None, "meeting", None, "offer", None, None, None],
+        "amount": [100000, None, None, 5, None, "12.50", None, 7, None, None],
+        "owner": ["anna"] + [None] * 9,
+    })
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        r = s.append_events(frame)
+        assert (r.rows, r.accepted, r.duplicates, r.rejected) == (10, 1, 0, 9)
+        assert r.rejects.to_dict("records") == [
+            {"row": 1, "status": "invalid argument",
+             "error": "kind: 'promoted' is not an event kind; the kinds are opened, entered, won, "
+                      "lost, frozen, resumed, reopened, amount_changed, owner_changed, field_set, "
+                      "activity"},
+            {"row": 2, "status": "not found", "error": "deal A: unknown stage 'hall' in process 'sale'"},
+            {"row": 3, "status": "not found", "error": "deal B: unknown process 'rent'"},
+            {"row": 4, "status": "invalid argument",
+             "error": "ts: '2025-13-04T12:00:00Z' is not an ISO 8601 date or date-time, nor "
+                      "milliseconds since the epoch"},
+            {"row": 5, "status": "invalid argument",
+             "error": "amount: '12.50' is not an integer amount in minor units (cents)"},
+            {"row": 6, "status": "illegal transition",
+             "error": "deal A: cannot enter 'offer' from 'lead' in automatic process 'sale'; "
+                      "allowed: meeting, lost, frozen"},
+            {"row": 7, "status": "conflicting duplicate",
+             "error": "deal A: event id 1 was recorded before with different content"},
+            {"row": 8, "status": "invalid argument", "error": "event_id: empty, but every event needs one"},
+            {"row": 9, "status": "invalid argument", "error": "deal_id: empty, but every event needs one"},
+        ]
+        assert s.stats()["events"] == 1
+        with pytest.raises(voronka.InvalidArgumentError, match="no column 'ts'"):
+            s.append_events(frame.drop(columns="ts"))
+        with pytest.raises(voronka.InvalidArgumentError, match="DataFrame or a mapping"):
+            s.append_events([1, 2, 3])
+        with pytest.raises(voronka.InvalidArgumentError, match="events:"):
+            s.append_events({"event_id": [1, 2], "deal_id": ["A"], "ts": [1, 2], "kind": [5, 6]})
+        assert s.stats()["events"] == 1
+
+
+def test_unicode_and_empty_batches():
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        r = s.append_events({"event_id": ["ю1"], "deal_id": ["Сделка №1"], "process": ["sale"],
+                             "ts": [MARCH_3_9H], "kind": ["opened"], "owner": ["Анна"],
+                             "client": ["ООО «Ромашка»"], "amount": [5]})
+        assert r.accepted == 1
+        d = s.deal("Сделка №1")
+        assert (d.owner, d.client) == ("Анна", "ООО «Ромашка»")
+        empty = s.append_events(pd.DataFrame(columns=["event_id", "deal_id", "ts", "kind"]))
+        assert (empty.rows, empty.accepted, len(empty.rejects)) == (0, 0, 0)
+
+
+def test_import_csv(tmp_path):
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        r = s.import_csv(DATA / "bad.csv", rejects=tmp_path / "rejects.csv")
+        assert (r.rows, r.accepted, r.duplicates, r.rejected) == (12, 2, 0, 10)
+        assert "kind: 'promoted' is not an event kind" in (tmp_path / "rejects.csv").read_text()
+        export = tmp_path / "export.csv"
+        export.write_text("Id,Deal,Process,When,What\n100,X,sale,1743465600000,opened\n")
+        r = s.import_csv(export, map={"Id": "event_id", "Deal": "deal_id", "Process": "process",
+                                      "When": "ts", "What": "kind"}, time_format="epoch-ms")
+        assert r.accepted == 1 and s.deal("X").opened_at == 1743465600000
+        with pytest.raises(voronka.InvalidArgumentError, match="time_format"):
+            s.import_csv(export, time_format="julian")
+        with pytest.raises(voronka.InvalidArgumentError, match="Nope"):
+            s.import_csv(export, map={"Id": "event_id", "Deal": "deal_id", "When": "ts",
+                                      "What": "kind", "Nope": "process"})
+        with pytest.raises(voronka.NotFoundError):
+            s.import_csv(tmp_path / "missing.csv")
+
+
+def test_file_stores_persist_and_follow(tmp_path, events):
+    path = tmp_path / "sale.vrk"
+    with voronka.Store.open(path, durability="group") as s:
+        assert s.open_info()["created"]
+        s.add_process(DATA / "sale.json")
+        s.append_events(events.iloc[:10])
+        with pytest.raises(voronka.LockedError):
+            voronka.Store.open(path)
+        with voronka.Store.open(path, read_only=True) as reader:
+            assert reader.stats()["events"] == 10
+            s.append_events(events.iloc[10:])
+            s.sync()
+            assert reader.refresh() is True
+            assert reader.stats()["events"] == 14
+            with pytest.raises(voronka.InvalidArgumentError, match="read-only"):
+                reader.append_events(events)
+        s.checkpoint()
+    assert s.closed
+    with pytest.raises(voronka.InvalidArgumentError, match="the store is closed"):
+        s.stats()
+    s.close()  # idempotent
+    with voronka.Store.open(path) as s:
+        info = s.open_info()
+        assert (info["from_checkpoint"], info["replayed_events"], info["created"]) == (True, 0, False)
+        assert s.stats()["events"] == 14
+    with pytest.raises(voronka.NotFoundError):
+        voronka.Store.open(tmp_path / "none.vrk", create_if_missing=False)
+    with pytest.raises(voronka.InvalidArgumentError, match="durability"):
+        voronka.Store.open(path, durability="sometimes")
+
+
+def test_salvage(tmp_path, events):
+    path = tmp_path / "sale.vrk"
+    with voronka.Store.open(path, durability="none") as s:
+        s.add_process(DATA / "sale.json")
+        for _, row in events.iterrows():  # one log record per event
+            s.append({k: v for k, v in row.items() if pd.notna(v)})
+    data = bytearray(path.read_bytes())
+    data[-20] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(voronka.CorruptStoreError):
+        voronka.Store.open(path)
+    kept = voronka.salvage(path, tmp_path / "fresh.vrk")
+    assert kept.events_kept == 13 and kept.bytes_lost > 0 and kept.damage
+    with voronka.Store.open(tmp_path / "fresh.vrk") as s:
+        assert s.stats()["events"] == 13
+    with pytest.raises(voronka.InvalidArgumentError):
+        voronka.salvage(path, tmp_path / "fresh.vrk")  # refuses to overwrite
+
+
+def test_the_context_manager_closes_on_error(tmp_path):
+    path = tmp_path / "s.vrk"
+    with pytest.raises(RuntimeError):
+        with voronka.Store.open(path) as s:
+            raise RuntimeError("boom")
+    assert s.closed
+    with voronka.Store.open(path) as again:  # the writer lock was released
+        assert again.stats()["events"] == 0
+
+
+def test_errors_carry_the_c_status():
+    assert issubclass(voronka.NotFoundError, KeyError)
+    assert issubclass(voronka.IllegalTransitionError, ValueError)
+    with voronka.Store.memory() as s:
+        with pytest.raises(voronka.NotFoundError) as info:
+            s.deal("Z")
+    assert info.value.status == -2 and str(info.value) == info.value.message
+    assert "Z" in info.value.message

@@ -1,0 +1,329 @@
+"""Reports: the settings a report takes, the result object, partial states."""
+from __future__ import annotations
+
+import ctypes
+import json
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from ._library import VrkBuf, lib, take_buf
+from ._times import to_duration_ms, to_ms
+from .errors import InvalidArgumentError, check
+
+REPORTS = ("snapshot", "history", "conversion", "durations", "obligations", "losses", "owners",
+           "forecast", "whatif", "window")
+
+# The options each report takes besides the filter (as in the CLI).
+_BREAKDOWN = {"snapshot", "history", "conversion", "durations", "losses", "forecast", "window"}
+_OWN_OPTIONS: Dict[str, tuple] = {
+    "snapshot": ("rotting_days",),
+    "history": ("basis", "count"),
+    "conversion": ("basis", "count"),
+    "durations": ("basis", "cumulative"),
+    "obligations": (),
+    "losses": (),
+    "owners": (),
+    "forecast": ("lookback_days",),
+    "whatif": ("inflow", "all_stages", "stage_multiplier", "sensitivity_step"),
+    "window": ("window", "mode"),
+}
+_FILTER = ("process", "owner", "client", "field", "start", "end", "as_of", "at")
+_BY = {"owner", "client", "process", "week", "month", "quarter"}
+_BASES = ("created", "closed", "activity")
+_COUNTS = ("reached", "entered")
+_MODES = ("default", "strict_order", "strict_deduplication", "strict_increase")
+_DEFAULT_WINDOW_MS = 30 * 86_400_000  # the CLI's default --window
+
+_COLUMN_TEXT, _COLUMN_COUNT, _COLUMN_MONEY, _COLUMN_RATIO, _COLUMN_TIME, _COLUMN_DURATION = \
+    range(6)
+_VALUE_NULL, _VALUE_INT64, _VALUE_DOUBLE, _VALUE_TEXT = range(4)
+_FORMATS = {"table": 0, "csv": 1, "json": 2, "html": 3}
+
+
+def _strings(value: Union[str, Iterable[str]], what: str) -> List[str]:
+    if isinstance(value, str):
+        return [value]
+    values = list(value)
+    if not all(isinstance(v, str) for v in values):
+        raise InvalidArgumentError(f"{what}: expected a string or a list of strings")
+    return values
+
+
+def _fields(value: Union[Mapping[str, str], Iterable[str], str]) -> Dict[str, str]:
+    if isinstance(value, Mapping):
+        return {str(k): str(v) for k, v in value.items()}
+    fields = {}
+    for item in _strings(value, "field"):
+        key, sep, val = item.partition("=")
+        if not sep or not key:
+            raise InvalidArgumentError(f"field: '{item}' is not KEY=VALUE")
+        fields[key] = val
+    return fields
+
+
+def _choice(value: str, allowed: Sequence[str], what: str) -> str:
+    if not isinstance(value, str) or value.lower() not in allowed:
+        raise InvalidArgumentError(f"{what}: {value!r} is not one of {', '.join(allowed)}")
+    return value.upper()
+
+
+def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
+    """The ReportSpec (proto/voronka/v1/report.proto, JSON form) of a report
+    and its keyword options, named as the CLI's flags (--from/--to are
+    `start`/`end`; dashes become underscores)."""
+    if report not in _OWN_OPTIONS:
+        raise InvalidArgumentError(f"report: '{report}' is not a report; the reports are "
+                                   f"{', '.join(REPORTS)}")
+    allowed = set(_FILTER) | set(_OWN_OPTIONS[report]) | ({"by"} if report in _BREAKDOWN else set())
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise TypeError(f"{report}() got unexpected option(s) {', '.join(unknown)}; it takes "
+                        f"{', '.join(sorted(allowed))}")
+    o = {k: v for k, v in options.items() if v is not None}
+    filt: Dict[str, Any] = {}
+    if "process" in o:
+        filt["process"] = str(o["process"])
+    if "owner" in o:
+        filt["owners"] = _strings(o["owner"], "owner")
+    if "client" in o:
+        filt["clients"] = _strings(o["client"], "client")
+    if "field" in o:
+        filt["fields"] = _fields(o["field"])
+    if "start" in o:
+        filt["from"] = str(to_ms(o["start"], "start"))
+    if "end" in o:
+        filt["to"] = str(to_ms(o["end"], "end"))
+    if "as_of" in o and "at" in o:
+        raise InvalidArgumentError("as_of and at are the same option; give one")
+    if "as_of" in o or "at" in o:
+        filt["as_of"] = str(to_ms(o.get("as_of", o.get("at")), "as_of"))
+    body: Dict[str, Any] = {"filter": filt}
+    if "by" in o:
+        by = str(o["by"])
+        if by.startswith("field:") and len(by) > 6:
+            body["breakdown"] = {"by": "FIELD", "field": by[6:]}
+        elif by in _BY:
+            body["breakdown"] = {"by": by.upper()}
+        else:
+            raise InvalidArgumentError(f"by: '{by}' is not a breakdown; use owner, client, "
+                                       "process, field:NAME, week, month or quarter")
+    if "basis" in o:
+        body["basis"] = _choice(o["basis"], _BASES, "basis")
+    if "count" in o:
+        body["count"] = _choice(o["count"], _COUNTS, "count")
+    if o.get("cumulative"):
+        body["cumulative"] = True
+    for name in ("rotting_days", "lookback_days"):
+        if name in o:
+            value = o[name]
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
+                raise InvalidArgumentError(f"{name}: {value!r} is not a number of days")
+            body[name] = int(value)
+    for name in ("inflow", "all_stages", "sensitivity_step"):
+        if name in o:
+            try:
+                body[name] = float(o[name])
+            except (TypeError, ValueError):
+                raise InvalidArgumentError(f"{name}: {o[name]!r} is not a number") from None
+    if "stage_multiplier" in o:
+        multipliers = o["stage_multiplier"]
+        if not isinstance(multipliers, Mapping):
+            multipliers = dict(item.rsplit("=", 1) for item in _strings(multipliers,
+                                                                         "stage_multiplier"))
+        try:
+            body["stages"] = [{"stage": str(k), "multiplier": float(v)}
+                              for k, v in multipliers.items()]
+        except (TypeError, ValueError):
+            raise InvalidArgumentError("stage_multiplier: expected {stage: multiplier}") from None
+    if report == "window":
+        body["window_ms"] = str(to_duration_ms(o.get("window", _DEFAULT_WINDOW_MS), "window"))
+        if "mode" in o:
+            body["mode"] = _choice(o["mode"], _MODES, "mode")
+    return {report: body}
+
+
+def spec_json(report: Union[str, Mapping[str, Any]], options: Mapping[str, Any]) -> bytes:
+    """JSON bytes of a spec: a report name with options, or a spec itself."""
+    if isinstance(report, Mapping):
+        if options:
+            raise TypeError("options go inside a spec given as a mapping")
+        return json.dumps(report).encode()
+    return json.dumps(spec(report, options)).encode()
+
+
+class Report:
+    """A computed report: tables of typed values, its protobuf form, JSON,
+    rendered text and funnel charts. Owns a vrk_report handle."""
+
+    def __init__(self, handle: ctypes.c_void_p) -> None:
+        self._handle = handle
+        self._lib = lib()
+
+    def __del__(self) -> None:
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            self._lib.vrk_report_free(handle)
+
+    @property
+    def name(self) -> str:
+        """"snapshot", "history", ..."""
+        return self._lib.vrk_report_name(self._handle).decode()
+
+    @property
+    def title(self) -> str:
+        """A line saying what was counted (basis, period, as of)."""
+        return self._lib.vrk_report_title(self._handle).decode()
+
+    @property
+    def tables(self) -> List[str]:
+        """The names of the tables, the main one first and "summary" last."""
+        n = self._lib.vrk_report_table_count(self._handle)
+        return [self._lib.vrk_report_table_name(self._handle, i).decode() for i in range(n)]
+
+    def _table_index(self, table: Optional[str]) -> int:
+        if table is None:
+            return 0
+        index = ctypes.c_size_t()
+        check(self._lib.vrk_report_find_table(ctypes.byref(index), self._handle, table.encode()))
+        return index.value
+
+    def _columns(self, t: int) -> Dict[str, list]:
+        lib_, h = self._lib, self._handle
+        rows = lib_.vrk_report_row_count(h, t)
+        out: Dict[str, list] = {}
+        for c in range(lib_.vrk_report_column_count(h, t)):
+            name = lib_.vrk_report_column_name(h, t, c).decode()
+            values = []
+            for r in range(rows):
+                kind = lib_.vrk_report_value_type(h, t, r, c)
+                if kind == _VALUE_INT64:
+                    values.append(lib_.vrk_report_int64(h, t, r, c))
+                elif kind == _VALUE_DOUBLE:
+                    values.append(lib_.vrk_report_double(h, t, r, c))
+                elif kind == _VALUE_TEXT:
+                    values.append(lib_.vrk_report_text(h, t, r, c).decode())
+                else:
+                    values.append(None)
+            out[name] = values
+        return out
+
+    def to_pandas(self, table: Optional[str] = None) -> pd.DataFrame:
+        """A table as a DataFrame (the main one by default): times as UTC
+        datetimes, durations as timedeltas, amounts in minor units, shares as
+        floats; a missing value (e.g. the conversion of a stage without
+        deals) is NA."""
+        t = self._table_index(table)
+        columns = self._columns(t)
+        frame = pd.DataFrame(columns)
+        for c, name in enumerate(columns):
+            kind = self._lib.vrk_report_column_kind(self._handle, t, c)
+            values = frame[name]
+            if kind in (_COLUMN_TIME, _COLUMN_DURATION):
+                ms = pd.array(columns[name], dtype="Int64")
+                ns = ms.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
+                ns = np.where(ms.isna(), ns, ns * 1_000_000)  # NaT is the int64 minimum
+                frame[name] = pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC") \
+                    if kind == _COLUMN_TIME else pd.Series(ns.view("timedelta64[ns]"))
+            elif kind in (_COLUMN_COUNT, _COLUMN_MONEY):
+                frame[name] = values.astype("Int64") if values.isna().any() else \
+                    values.astype("int64")
+            elif kind == _COLUMN_RATIO or (kind != _COLUMN_TEXT and values.dtype == object):
+                frame[name] = values.astype("float64")
+        return frame
+
+    def to_dict(self) -> Dict[str, Any]:
+        """{"name", "title", "tables": {table: [row, ...]}} with plain Python
+        values (None where a value is missing; times and durations in ms)."""
+        tables = {}
+        for t, name in enumerate(self.tables):
+            columns = self._columns(t)
+            rows = len(next(iter(columns.values()), []))
+            tables[name] = [{c: v[r] for c, v in columns.items()} for r in range(rows)]
+        return {"name": self.name, "title": self.title, "tables": tables}
+
+    def to_json(self) -> str:
+        """The report message in protobuf's JSON form (as the CLI's --format json)."""
+        buf = VrkBuf()
+        check(self._lib.vrk_report_json(ctypes.byref(buf), self._handle))
+        return take_buf(buf).decode()
+
+    def to_protobuf(self) -> bytes:
+        """The serialized voronka.v1.Report message."""
+        buf = VrkBuf()
+        check(self._lib.vrk_report_protobuf(ctypes.byref(buf), self._handle))
+        return take_buf(buf)
+
+    def render(self, format: str = "table", table: Optional[str] = None) -> str:
+        """The report as the CLI prints it: "table", "csv", "json" or "html"."""
+        if format not in _FORMATS:
+            raise InvalidArgumentError(f"format: '{format}' is not one of {', '.join(_FORMATS)}")
+        buf = VrkBuf()
+        check(self._lib.vrk_report_render(ctypes.byref(buf), self._handle, _FORMATS[format],
+                                          table.encode() if table else None))
+        return take_buf(buf).decode()
+
+    def plot(self, group: str = ""):
+        """The funnel charts of the CLI's HTML page as a matplotlib Figure:
+        history: won and lost stages by count and by money; snapshot: open
+        and frozen deals and the open amount; conversion and window: deals by
+        stage. `group` picks a group of a breakdown (the whole by default)."""
+        from ._plot import plot_report
+        return plot_report(self, group)
+
+    def __repr__(self) -> str:
+        return f"<voronka.Report {self.name}: {self.title}>"
+
+    def _repr_html_(self) -> str:
+        return self.to_pandas()._repr_html_()
+
+
+class Partial:
+    """A partial state of a report, as computed over one partition."""
+
+    def __init__(self, handle: ctypes.c_void_p) -> None:
+        self._handle = handle
+        self._lib = lib()
+
+    def __del__(self) -> None:
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            self._lib.vrk_partial_free(handle)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Partial":
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidArgumentError(f"state: expected bytes, not {type(data).__name__}")
+        data = bytes(data)
+        handle = ctypes.c_void_p()
+        check(lib().vrk_partial_deserialize(ctypes.byref(handle), data, len(data)))
+        return cls(handle)
+
+    def to_bytes(self) -> bytes:
+        buf = VrkBuf()
+        check(self._lib.vrk_partial_serialize(ctypes.byref(buf), self._handle))
+        return take_buf(buf)
+
+
+def _partial(state: Union[bytes, Partial]) -> Partial:
+    return state if isinstance(state, Partial) else Partial.from_bytes(state)
+
+
+def merge(states: Iterable[Union[bytes, Partial]]) -> bytes:
+    """Merges partial states of one spec (from Store.partial) into one."""
+    parts = [_partial(s) for s in states]
+    if not parts:
+        raise InvalidArgumentError("merge: no states to merge")
+    handles = (ctypes.c_void_p * len(parts))(*[p._handle for p in parts])
+    out = ctypes.c_void_p()
+    check(lib().vrk_partial_merge(ctypes.byref(out), handles, len(parts)))
+    return Partial(out).to_bytes()
+
+
+def finish(state: Union[bytes, Partial]) -> Report:
+    """The report of a (merged) partial state."""
+    part = _partial(state)
+    out = ctypes.c_void_p()
+    check(lib().vrk_partial_finish(ctypes.byref(out), part._handle))
+    return Report(out)

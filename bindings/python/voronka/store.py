@@ -1,0 +1,452 @@
+"""Stores: the ledger of deals, in a file or in memory."""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _columns
+from ._library import (CsvOptions, Event, ImportStats, OpenInfo, StageInfo, StoreOptions,
+                       StoreStats, VrkBuf, lib, take_buf)
+from ._times import TimeLike, to_ms
+from .errors import InvalidArgumentError, VoronkaError, check, error_for
+from .report import Partial, Report, spec_json
+
+_DURABILITY = {"sync": 0, "group": 1, "none": 2}
+_TIME_FORMATS = {"iso8601": 0, "epoch-s": 1, "epoch-ms": 2}
+_OUTCOMES = ("accepted", "duplicate", "rejected")
+_STATUS = {1: "open", 2: "frozen", 3: "won", 4: "lost"}
+_NO_TIME = -(2 ** 63)
+_STATUS_NAMES: Dict[int, str] = {}
+
+PathLike = Union[str, os.PathLike]
+
+
+class ProcessVersion(NamedTuple):
+    """What add_process did: the version id now current for the key, and
+    whether the definition made a new version."""
+    version_id: int
+    created: bool
+
+
+@dataclass
+class Deal:
+    """A deal's current state. Times are ms since the epoch (None when
+    absent); the amount is in minor units."""
+    key: str
+    process: str
+    process_version: int
+    status: str
+    stage: str
+    stage_since: Optional[int]
+    opened_at: Optional[int]
+    closed_at: Optional[int]
+    amount: int
+    owner: str
+    client: str
+    lost_reason: str
+    events: int
+    fields: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AppendResult:
+    """The outcome of a batch: counts, and a DataFrame of the rejected rows
+    with columns `row` (the position in the input), `status` and `error`."""
+    rows: int
+    accepted: int
+    duplicates: int
+    rejected: int
+    rejects: pd.DataFrame
+
+
+@dataclass
+class ImportResult:
+    """What a CSV import did (rows of the file, events accepted, duplicates,
+    rejected rows)."""
+    rows: int
+    accepted: int
+    duplicates: int
+    rejected: int
+
+
+def _text(value: Optional[bytes]) -> str:
+    return value.decode() if value else ""
+
+
+def _time(value: int) -> Optional[int]:
+    return None if value == _NO_TIME else value
+
+
+def _status_name(code: int) -> str:
+    if code not in _STATUS_NAMES:
+        _STATUS_NAMES[code] = lib().vrk_status_string(code).decode()
+    return _STATUS_NAMES[code]
+
+
+class Store:
+    """A ledger of deals. Open one with Store.open(path) or Store.memory(),
+    preferably in a `with` block, which closes it.
+
+    Reports take the CLI's options as keywords: process, owner, client,
+    field ({key: value}), start and end (the period [start, end)), as_of
+    (also `at`), by ("owner", "field:NAME", "month", ...), and each report's
+    own (basis, count, cumulative, rotting_days, lookback_days, inflow,
+    all_stages, stage_multiplier, sensitivity_step, window, mode). Times are
+    datetimes, ISO 8601 strings or epoch milliseconds."""
+
+    def __init__(self, handle: ctypes.c_void_p, path: Optional[str]) -> None:
+        self._handle: Optional[ctypes.c_void_p] = handle
+        self._lib = lib()
+        self.path = path
+
+    # -- opening and closing ------------------------------------------------
+
+    @classmethod
+    def open(cls, path: PathLike, durability: str = "sync", read_only: bool = False,
+             create_if_missing: bool = True, checkpoint_every: int = 0) -> "Store":
+        """Opens (or creates) the store file at `path`. durability: "sync"
+        (each append synced), "group" (synced soon after, for throughput) or
+        "none"."""
+        if durability not in _DURABILITY:
+            raise InvalidArgumentError(f"durability: '{durability}' is not one of "
+                                       f"{', '.join(_DURABILITY)}")
+        options = StoreOptions()
+        lib().vrk_store_options_init(ctypes.byref(options))
+        options.durability = _DURABILITY[durability]
+        options.read_only = int(read_only)
+        options.create_if_missing = int(create_if_missing)
+        options.checkpoint_every = checkpoint_every
+        handle = ctypes.c_void_p()
+        check(lib().vrk_store_open(ctypes.byref(handle), os.fsencode(path),
+                                   ctypes.byref(options)))
+        return cls(handle, os.fspath(path))
+
+    @classmethod
+    def memory(cls) -> "Store":
+        """A store kept in memory only."""
+        handle = ctypes.c_void_p()
+        check(lib().vrk_store_open_memory(ctypes.byref(handle)))
+        return cls(handle, None)
+
+    def close(self) -> None:
+        """Closes the store (it syncs first); further use raises. Idempotent."""
+        handle, self._handle = self._handle, None
+        if handle:
+            self._lib.vrk_store_close(handle)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_handle", None):
+            self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+    def _h(self) -> ctypes.c_void_p:
+        if self._handle is None:
+            raise InvalidArgumentError("the store is closed")
+        return self._handle
+
+    def __repr__(self) -> str:
+        where = self.path if self.path else "memory"
+        return f"<voronka.Store {where}{' (closed)' if self.closed else ''}>"
+
+    # -- the store's own figures ---------------------------------------------
+
+    def stats(self) -> Dict[str, int]:
+        """deals, events, latest_event_at, memory_bytes, file_bytes,
+        log_records, durable_bytes, checkpoint_events."""
+        out = StoreStats()
+        out.size = ctypes.sizeof(StoreStats)
+        check(self._lib.vrk_store_get_stats(ctypes.byref(out), self._h()))
+        return {name: getattr(out, name) for name, _ in StoreStats._fields_ if name != "size"}
+
+    def open_info(self) -> Dict[str, Any]:
+        """What opening found: replayed_events, dropped_tail_bytes,
+        from_checkpoint, created, warning."""
+        out = OpenInfo()
+        out.size = ctypes.sizeof(OpenInfo)
+        check(self._lib.vrk_store_open_info(ctypes.byref(out), self._h()))
+        return {"replayed_events": out.replayed_events,
+                "dropped_tail_bytes": out.dropped_tail_bytes,
+                "from_checkpoint": bool(out.from_checkpoint), "created": bool(out.created),
+                "warning": _text(out.warning)}
+
+    def refresh(self) -> bool:
+        """A read-only store: applies what the writer appended since; whether
+        anything was."""
+        changed = ctypes.c_int()
+        check(self._lib.vrk_store_refresh(self._h(), ctypes.byref(changed)))
+        return bool(changed.value)
+
+    def sync(self) -> None:
+        """Makes everything appended so far durable now."""
+        check(self._lib.vrk_store_sync(self._h()))
+
+    def checkpoint(self) -> None:
+        """Writes a checkpoint so that the next open replays only what follows."""
+        check(self._lib.vrk_store_checkpoint(self._h()))
+
+    # -- processes ----------------------------------------------------------
+
+    def add_process(self, definition: Union[str, Mapping[str, Any], os.PathLike]) -> ProcessVersion:
+        """Adds a process from its JSON text, a dict of the same form, or a
+        path to a JSON file; a changed definition under a known key is a new
+        version."""
+        if isinstance(definition, Mapping):
+            text = json.dumps(definition)
+        elif isinstance(definition, os.PathLike):
+            text = Path(definition).read_text(encoding="utf-8")
+        elif isinstance(definition, str):
+            text = definition
+        else:
+            raise InvalidArgumentError(f"process: expected JSON text, a dict or a path, not "
+                                       f"{type(definition).__name__}")
+        version, created = ctypes.c_uint32(), ctypes.c_int()
+        check(self._lib.vrk_store_add_process(ctypes.byref(version), ctypes.byref(created),
+                                              self._h(), text.encode()))
+        return ProcessVersion(version.value, bool(created.value))
+
+    def processes(self) -> List[str]:
+        """The keys of the processes, in the order they were added."""
+        handle = ctypes.c_void_p()
+        check(self._lib.vrk_store_list_processes(ctypes.byref(handle), self._h()))
+        try:
+            n = self._lib.vrk_process_list_count(handle)
+            return [self._lib.vrk_process_list_key(handle, i).decode() for i in range(n)]
+        finally:
+            self._lib.vrk_process_list_free(handle)
+
+    def process(self, key: str) -> Dict[str, Any]:
+        """The current definition of process `key`, with its `version` and its
+        stages in funnel order under `funnel`. Raises NotFoundError."""
+        handle = ctypes.c_void_p()
+        check(self._lib.vrk_store_get_process(ctypes.byref(handle), self._h(), key.encode()))
+        try:
+            buf = VrkBuf()
+            check(self._lib.vrk_process_json(ctypes.byref(buf), handle))
+            definition = json.loads(take_buf(buf))
+            funnel = []
+            for i in range(self._lib.vrk_process_stage_count(handle)):
+                info = StageInfo()
+                info.size = ctypes.sizeof(StageInfo)
+                check(self._lib.vrk_process_stage(ctypes.byref(info), handle, i))
+                funnel.append(_text(info.key))
+            definition["version"] = self._lib.vrk_process_version(handle)
+            definition["funnel"] = funnel
+            return definition
+        finally:
+            self._lib.vrk_process_free(handle)
+
+    # -- events -------------------------------------------------------------
+
+    def append(self, event: Optional[Mapping[str, Any]] = None, **fields: Any) -> str:
+        """Appends one event given as a mapping (or keywords) with the CSV
+        column names: event_id, deal_id, ts, kind, and what the kind reads.
+        Returns "accepted" or "duplicate"; a rejected event raises the
+        error of its C status (IllegalTransitionError, NotFoundError, ...)."""
+        values = dict(event or {}, **fields)
+        unknown = set(values) - set(_columns.COLUMNS)
+        if unknown:
+            raise InvalidArgumentError(f"event: unknown field(s) {', '.join(sorted(unknown))}; "
+                                       f"the fields are {', '.join(_columns.COLUMNS)}")
+        for name in _columns.REQUIRED:
+            if values.get(name) in (None, ""):
+                raise InvalidArgumentError(f"{name}: empty, but every event needs one")
+        e = Event()
+        self._lib.vrk_event_init(ctypes.byref(e))
+        kind = values["kind"]
+        e.kind = kind if isinstance(kind, int) else _columns.KINDS.get(str(kind), 0)
+        if e.kind == 0:
+            raise InvalidArgumentError(f"kind: '{kind}' is not an event kind; the kinds are "
+                                       f"{', '.join(_columns.KINDS)}")
+        e.at = to_ms(values["ts"], "ts")
+        if values.get("amount") is not None:
+            amount = values["amount"]
+            if isinstance(amount, bool) or not float(amount).is_integer():
+                raise InvalidArgumentError(f"amount: '{amount}' is not an integer amount in "
+                                           "minor units (cents)")
+            e.amount = int(amount)
+        for name in _columns.TEXT:
+            if values.get(name) is not None:
+                setattr(e, _columns.COLUMNS[name], str(values[name]).encode())
+        outcome = ctypes.c_int()
+        check(self._lib.vrk_store_append(ctypes.byref(outcome), self._h(), ctypes.byref(e)))
+        return _OUTCOMES[outcome.value]
+
+    def append_events(self, events: _columns.EventData) -> AppendResult:
+        """Appends a batch: a DataFrame, or a mapping of column name to a
+        numpy array or list, with the CSV column names (ts as datetime64,
+        ISO 8601 strings or epoch ms; NA in optional columns means absent).
+        Each deal's events are applied in time order. Rows that are not
+        events, and events the ledger rejects, are listed in the result's
+        `rejects`; every other row is recorded."""
+        batch = _columns.prepare(events)
+        result = ctypes.c_void_p()
+        check(self._lib.vrk_store_append_batch(ctypes.byref(result), self._h(),
+                                               ctypes.byref(batch.columns)))
+        try:
+            accepted = self._lib.vrk_batch_result_accepted(result)
+            duplicates = self._lib.vrk_batch_result_duplicates(result)
+            rejected = self._lib.vrk_batch_result_rejected(result)
+            rejects = [(row, "invalid argument", message) for row, message in batch.rejects]
+            if rejected:
+                outcomes = np.ctypeslib.as_array(self._lib.vrk_batch_result_outcomes(result),
+                                                 shape=(len(batch.rows),))
+                for index in np.flatnonzero(outcomes == 2):
+                    code = self._lib.vrk_batch_result_code(result, int(index))
+                    message = self._lib.vrk_batch_result_message(result, int(index))
+                    rejects.append((int(batch.rows[index]), _status_name(code), _text(message)))
+                rejects.sort()
+        finally:
+            self._lib.vrk_batch_result_free(result)
+        frame = pd.DataFrame(rejects, columns=["row", "status", "error"])
+        return AppendResult(batch.total, accepted, duplicates, rejected + len(batch.rejects),
+                            frame)
+
+    def import_csv(self, path: PathLike, map: Optional[Mapping[str, str]] = None,
+                   time_format: str = "iso8601",
+                   rejects: Optional[PathLike] = None) -> ImportResult:
+        """Imports a CSV file of events as `voronka import` does. map renames
+        the file's columns ({"Deal ID": "deal_id"}); time_format is
+        "iso8601", "epoch-s" or "epoch-ms"; rejected rows go to `rejects`."""
+        if time_format not in _TIME_FORMATS:
+            raise InvalidArgumentError(f"time_format: '{time_format}' is not one of "
+                                       f"{', '.join(_TIME_FORMATS)}")
+        options = CsvOptions()
+        self._lib.vrk_csv_options_init(ctypes.byref(options))
+        options.time_format = _TIME_FORMATS[time_format]
+        pairs = list((map or {}).items())
+        sources = (ctypes.c_char_p * max(len(pairs), 1))(*[s.encode() for s, _ in pairs])
+        targets = (ctypes.c_char_p * max(len(pairs), 1))(*[t.encode() for _, t in pairs])
+        options.map_from, options.map_to, options.map_count = sources, targets, len(pairs)
+        if rejects is not None:
+            options.rejects_path = os.fsencode(rejects)
+        stats = ImportStats()
+        stats.size = ctypes.sizeof(ImportStats)
+        check(self._lib.vrk_store_import_csv(ctypes.byref(stats), self._h(), os.fsencode(path),
+                                             ctypes.byref(options)))
+        return ImportResult(stats.rows, stats.accepted, stats.duplicates, stats.rejected)
+
+    # -- deals --------------------------------------------------------------
+
+    def deal(self, key: str) -> Deal:
+        """The current state of deal `key`. Raises NotFoundError."""
+        handle = ctypes.c_void_p()
+        check(self._lib.vrk_store_get_deal(ctypes.byref(handle), self._h(), key.encode()))
+        try:
+            L = self._lib
+            fields = {L.vrk_deal_field_key(handle, i).decode():
+                      L.vrk_deal_field_value(handle, i).decode()
+                      for i in range(L.vrk_deal_field_count(handle))}
+            return Deal(key=_text(L.vrk_deal_key(handle)), process=_text(L.vrk_deal_process(handle)),
+                        process_version=L.vrk_deal_process_version(handle),
+                        status=_STATUS.get(L.vrk_deal_status(handle), "unknown"),
+                        stage=_text(L.vrk_deal_stage(handle)),
+                        stage_since=_time(L.vrk_deal_stage_since(handle)),
+                        opened_at=_time(L.vrk_deal_opened_at(handle)),
+                        closed_at=_time(L.vrk_deal_closed_at(handle)),
+                        amount=L.vrk_deal_amount(handle), owner=_text(L.vrk_deal_owner(handle)),
+                        client=_text(L.vrk_deal_client(handle)),
+                        lost_reason=_text(L.vrk_deal_lost_reason(handle)),
+                        events=L.vrk_deal_events(handle), fields=fields)
+        finally:
+            self._lib.vrk_deal_free(handle)
+
+    # -- reports ------------------------------------------------------------
+
+    def report(self, report: Union[str, Mapping[str, Any]], **options: Any) -> Report:
+        """Runs a report by name with keyword options, or from a ReportSpec
+        mapping such as {"history": {"basis": "CLOSED"}}."""
+        handle = ctypes.c_void_p()
+        check(self._lib.vrk_store_report_json(ctypes.byref(handle), self._h(),
+                                              spec_json(report, options)))
+        return Report(handle)
+
+    def snapshot(self, **options: Any) -> Report:
+        """Open deals by stage at as_of (default: the latest event)."""
+        return self.report("snapshot", **options)
+
+    def history(self, **options: Any) -> Report:
+        """Stages entered and reached in [start, end), by basis created, closed
+        or activity; won and lost stages and potential (the 1C funnel)."""
+        return self.report("history", **options)
+
+    def conversion(self, **options: Any) -> Report:
+        """Step and cumulative conversion, flows, win rates, key level and bottleneck."""
+        return self.report("conversion", **options)
+
+    def durations(self, **options: Any) -> Report:
+        """Time in stage (first visit, or all visits with cumulative=True) and cycle times."""
+        return self.report("durations", **options)
+
+    def obligations(self, **options: Any) -> Report:
+        """The deals overdue at as_of in their current stage, and counts per owner."""
+        return self.report("obligations", **options)
+
+    def losses(self, **options: Any) -> Report:
+        """Deals lost in the period by stage and reason."""
+        return self.report("losses", **options)
+
+    def owners(self, **options: Any) -> Report:
+        """The manager rating."""
+        return self.report("owners", **options)
+
+    def forecast(self, **options: Any) -> Report:
+        """Weighted amounts and expected close months of the open deals."""
+        return self.report("forecast", **options)
+
+    def whatif(self, **options: Any) -> Report:
+        """A projection with improved conversions (inflow, all_stages,
+        stage_multiplier={stage: x}) and the stages ranked by sensitivity."""
+        return self.report("whatif", **options)
+
+    def window(self, **options: Any) -> Report:
+        """How far deals got in order within a window (default 30 days)."""
+        return self.report("window", **options)
+
+    def partial(self, report: Union[str, Mapping[str, Any]], **options: Any) -> bytes:
+        """The partial state of a report over this store's deals, as bytes to
+        ship and merge (voronka.merge) with the states of other partitions."""
+        handle = ctypes.c_void_p()
+        check(self._lib.vrk_store_compute_partial(ctypes.byref(handle), self._h(),
+                                                  spec_json(report, options)))
+        return Partial(handle).to_bytes()
+
+
+@dataclass
+class SalvageResult:
+    """What salvage kept and lost."""
+    records_kept: int
+    events_kept: int
+    bytes_lost: int
+    damage_offset: int
+    damage: str
+
+
+def salvage(damaged: PathLike, fresh: PathLike) -> SalvageResult:
+    """Copies every intact record of a damaged store into a new file."""
+    L = lib()
+    handle = ctypes.c_void_p()
+    check(L.vrk_store_salvage(ctypes.byref(handle), os.fsencode(damaged), os.fsencode(fresh)))
+    try:
+        return SalvageResult(L.vrk_salvage_report_records_kept(handle),
+                             L.vrk_salvage_report_events_kept(handle),
+                             L.vrk_salvage_report_bytes_lost(handle),
+                             L.vrk_salvage_report_damage_offset(handle),
+                             _text(L.vrk_salvage_report_damage(handle)))
+    finally:
+        L.vrk_salvage_report_free(handle)
