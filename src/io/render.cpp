@@ -28,12 +28,14 @@ std::string csv_field(const std::string& text) {
 std::string render_csv(const Table& table) {
   std::string out;
   for (size_t c = 0; c < table.columns.size(); ++c) {
-    out += (c ? "," : "") + csv_field(table.columns[c].name);
+    if (c) out += ',';
+    out += csv_field(table.columns[c].name);
   }
   out += "\n";
   for (const auto& row : table.rows) {
     for (size_t c = 0; c < row.size(); ++c) {
-      out += (c ? "," : "") + csv_field(value_text(row[c], table.columns[c].kind));
+      if (c) out += ',';
+      out += csv_field(value_text(row[c], table.columns[c].kind));
     }
     out += "\n";
   }
@@ -78,8 +80,9 @@ std::string render_text(const ReportTables& tables) {
       for (size_t c = 0; c < line.size(); ++c) {
         const bool left = header || table.columns[c].kind == ColumnKind::kText ||
                           table.columns[c].kind == ColumnKind::kTime;
-        text += (c ? "  " : "") + (left ? fmt::format("{:<{}}", line[c], widths[c])
-                                        : fmt::format("{:>{}}", line[c], widths[c]));
+        if (c) text += "  ";
+        text += left ? fmt::format("{:<{}}", line[c], widths[c])
+                     : fmt::format("{:>{}}", line[c], widths[c]);
       }
       while (!text.empty() && text.back() == ' ') text.pop_back();
       out += text + "\n";
