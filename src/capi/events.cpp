@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "capi/capi.hpp"
+#include "ledger/large_vector.hpp"
 #include "voronka/csv.hpp"
 
 using namespace voronka;
@@ -56,7 +57,7 @@ class CColumns {
  private:
   std::span<const std::string_view> text(const char* const* column, size_t n, int slot) {
     if (column == nullptr || n == 0) return {};
-    std::vector<std::string_view>& out = texts_[slot];
+    ledger::LargeVector<std::string_view>& out = texts_[slot];
     out.resize(n);
     const char* previous = nullptr;
     std::string_view previous_view;
@@ -72,7 +73,9 @@ class CColumns {
   }
 
   EventColumns columns_;
-  std::vector<std::string_view> texts_[10];
+  // Ten views per event add up to gigabytes for a big batch: huge pages
+  // make faulting them in several times cheaper.
+  ledger::LargeVector<std::string_view> texts_[10];
   std::vector<EventKind> kinds_;
 };
 

@@ -306,3 +306,31 @@ def test_errors_carry_the_c_status():
             s.deal("Z")
     assert info.value.status == -2 and str(info.value) == info.value.message
     assert "Z" in info.value.message
+
+
+def test_long_and_repeating_text_values():
+    """Long values are packed end to end, repeating columns factorized: the
+    ledger sees the same text either way."""
+    n = 5000  # beyond the sample that decides whether a column repeats
+    note = "примечание " * 20  # 220 characters, non-ASCII
+    frame = pd.DataFrame({
+        "event_id": [str(i) for i in range(n)],
+        "deal_id": [f"D{i}" for i in range(n)],
+        "process": "sale",
+        "ts": MARCH_3_9H,
+        "kind": "opened",
+        "owner": ["anna", "boris"] * (n // 2),
+        "amount": 100,
+        "field": ["note"] * n,
+        "value": [note + str(i) if i % 2 else None for i in range(n)],
+    })
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        r = s.append_events(frame)
+        assert (r.accepted, r.rejected) == (n, 0)
+        assert s.deal("D4999").fields == {"note": note + "4999"}
+        assert s.deal("D4998").fields == {}
+        assert (s.deal("D7").owner, s.deal("D8").owner) == ("boris", "anna")
+        bad = frame.iloc[:1].assign(event_id="x", deal_id="Z", value="a\0b" + "c" * 100)
+        with pytest.raises(voronka.InvalidArgumentError, match="NUL"):
+            s.append_events(bad)

@@ -61,33 +61,74 @@ def as_frame(data: EventData) -> pd.DataFrame:
                                f"name to values, not {type(data).__name__}")
 
 
-def _encode(texts: np.ndarray) -> np.ndarray:
-    """UTF-8 of each text, NUL-padded to one width with room for a final NUL."""
+_SAMPLE = 4096        # rows looked at to guess whether a column repeats its values
+_REPEATING = 0.05     # at most this share of distinct values in the sample: factorize
+_WIDE = 64            # longer values are packed end to end rather than padded
+
+
+def _encode(values: np.ndarray) -> np.ndarray:
+    """UTF-8 of each value (text, or numbers written as text), NUL-padded to
+    one width with room for a final NUL."""
     try:
-        encoded = texts.astype("S")  # ASCII: numpy's fast path
+        encoded = values.astype("S")  # ASCII text and numbers: numpy's fast path
     except UnicodeEncodeError:
-        encoded = np.char.encode(texts, "utf-8")
+        encoded = np.char.encode(values.astype(str), "utf-8")
     return encoded.astype(f"S{encoded.dtype.itemsize + 1}")
+
+
+def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray]:
+    """Pointers to each value's NUL-terminated UTF-8, and a mask of the empty
+    ones. Values are padded to one width when short, packed end to end when
+    some are long, so one long note does not widen every row."""
+    encoded = _encode(values)
+    width = encoded.dtype.itemsize
+    if width <= _WIDE:
+        keep.append(encoded)
+        pointers = np.uint64(encoded.ctypes.data) + \
+            np.arange(len(encoded), dtype=np.uint64) * np.uint64(width)
+        return pointers, encoded == b""
+    text = "\0".join(values.astype(str).tolist()) + "\0"
+    packed = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(packed == 0)
+    if len(ends) != len(values):
+        raise InvalidArgumentError("a text value contains a NUL character")
+    keep.append(packed)
+    starts = np.empty(len(ends), dtype=np.uint64)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    return np.uint64(packed.ctypes.data) + starts, starts == ends.astype(np.uint64)
 
 
 def text_pointers(column: pd.Series, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray]:
     """Pointers (uint64) to each row's text, 0 where the value is missing, and
-    a mask of the rows without text (missing or empty)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    pointers = np.zeros(len(column), dtype=np.uint64)
+    a mask of the rows without text (missing or empty). A column that repeats
+    its values (categorical, or so it seems from a sample) has each distinct
+    value encoded once."""
+    n = len(column)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = column.cat.codes.to_numpy(), column.cat.categories.to_numpy()
+    elif n > _SAMPLE and column.iloc[:_SAMPLE].nunique() <= _REPEATING * _SAMPLE:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    else:
+        values = column.to_numpy(dtype=object)
+        missing = pd.isna(values)
+        if not missing.any():
+            return _pack(values, keep)
+        pointers = np.zeros(n, dtype=np.uint64)
+        if missing.all():
+            return pointers, missing
+        present = ~missing
+        pointers[present], empty = _pack(values[present], keep)
+        blank = missing.copy()
+        blank[present] = empty
+        return pointers, blank
     if len(uniques) == 0:
-        return pointers, np.ones(len(column), dtype=bool)
-    encoded = _encode(np.asarray(uniques, dtype=object).astype(str))
-    keep.append(encoded)
-    width = encoded.dtype.itemsize
-    unique_pointers = np.uint64(encoded.ctypes.data) + \
-        np.arange(len(encoded), dtype=np.uint64) * np.uint64(width)
-    present = codes >= 0
-    pointers[present] = unique_pointers[codes[present]]
-    unique_empty = np.char.str_len(encoded) == 0
-    empty = ~present
-    empty[present] = unique_empty[codes[present]]
-    return pointers, empty
+        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool)
+    unique_pointers, unique_empty = _pack(np.asarray(uniques, dtype=object), keep)
+    # Code -1 (missing) picks the appended NULL pointer and "empty".
+    return (np.append(unique_pointers, np.uint64(0))[codes],
+            np.append(unique_empty, True)[codes])
 
 
 def _kind_codes(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -112,9 +153,10 @@ def _is_kind_number(value: Any) -> bool:
 def _amounts(column: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
     """Amounts in minor units (VRK_NO_AMOUNT where missing), with a mask of
     values that are not integers."""
+    if pd.api.types.is_integer_dtype(column.dtype):  # numpy or nullable integers
+        return (column.to_numpy(dtype=np.int64, na_value=NO_AMOUNT),
+                np.zeros(len(column), dtype=bool))
     missing = column.isna().to_numpy()
-    if pd.api.types.is_integer_dtype(column.dtype) and not missing.any():
-        return column.to_numpy(dtype=np.int64), np.zeros(len(column), dtype=bool)
     if pd.api.types.is_bool_dtype(column.dtype):
         raise InvalidArgumentError("amount: a column of booleans is not amounts")
     numbers = pd.to_numeric(column, errors="coerce")
@@ -145,6 +187,8 @@ def prepare(data: EventData) -> PreparedBatch:
         if name not in frame.columns:
             continue
         pointers, empty = text_pointers(frame[name], keep)
+        if name not in REQUIRED and empty.all() and not pointers.any():
+            continue  # an empty column stays NULL in C
         arrays[name] = pointers
         if name in REQUIRED:
             problems.append((empty, lambda row, name=name:

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Figures of the Python binding (a benchmark script, not a test):
+
+  append_events   events/s appending the demo generator's events from a
+                  DataFrame (ts as datetime64) into a memory store, split
+                  into the column conversion and the C batch call;
+  report overhead the time a report method takes beyond the bare C call
+                  (vrk_store_report_json through ctypes with a ready spec).
+
+    bench_binding.py [--deals 1000000] [--events events.csv]
+
+Without --events it runs `voronka demo --deals N` (VORONKA_BIN, default the
+build tree's) to make the events.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bindings" / "python"))
+
+import voronka  # noqa: E402
+from voronka import _columns  # noqa: E402
+from voronka._library import lib  # noqa: E402
+
+
+def load_events(args) -> tuple[pd.DataFrame, Path]:
+    if args.events:
+        path = Path(args.events)
+    else:
+        out = Path(tempfile.mkdtemp(prefix="voronka-bench-"))
+        binary = os.environ.get("VORONKA_BIN", str(ROOT / "build" / "voronka"))
+        subprocess.run([binary, "demo", "--deals", str(args.deals), "--out", str(out)],
+                       check=True, stdout=subprocess.DEVNULL)
+        path = out / "events.csv"
+    frame = pd.read_csv(path, dtype={"event_id": str, "field": str, "value": str},
+                        keep_default_na=False, na_values=[""])
+    frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
+    frame["amount"] = frame["amount"].astype("Int64")
+    return frame, path.parent
+
+
+def bench_append(frame: pd.DataFrame, processes: list[Path], repeats: int) -> None:
+    best = None
+    for _ in range(repeats):
+        with voronka.Store.memory() as store:
+            for p in processes:
+                store.add_process(p)
+            start = time.perf_counter()
+            batch = _columns.prepare(frame)
+            prepared = time.perf_counter()
+            result = ctypes.c_void_p()
+            voronka.errors.check(lib().vrk_store_append_batch(
+                ctypes.byref(result), store._h(), ctypes.byref(batch.columns)))
+            done = time.perf_counter()
+            accepted = lib().vrk_batch_result_accepted(result)
+            lib().vrk_batch_result_free(result)
+            del batch
+            assert accepted == len(frame), accepted
+            # The public method, end to end, on a fresh store.
+        with voronka.Store.memory() as store:
+            for p in processes:
+                store.add_process(p)
+            t0 = time.perf_counter()
+            r = store.append_events(frame)
+            whole = time.perf_counter() - t0
+            assert r.accepted == len(frame)
+        figures = (whole, prepared - start, done - prepared)
+        best = figures if best is None or figures[0] < best[0] else best
+    whole, convert, c_call = best
+    n = len(frame)
+    print(f"append_events: {n:,} events in {whole:.2f} s = {n / whole / 1e6:.2f} M events/s "
+          f"(column conversion {convert:.2f} s, C batch call {c_call:.2f} s = "
+          f"{n / c_call / 1e6:.2f} M events/s)")
+
+
+def bench_report_overhead(store: voronka.Store, calls: int) -> None:
+    """On a small store, so that the C call is short and the difference exact."""
+    for name, options in [("snapshot", {}),
+                          ("history", {"basis": "closed", "start": "2024-01-01",
+                                       "end": "2025-01-01", "by": "owner"}),
+                          ("conversion", {"process": "typical_sale"}),
+                          ("owners", {})]:
+        method = getattr(store, name)
+        spec = voronka.report.spec_json(name, options)
+        handle = ctypes.c_void_p()
+
+        def bare():
+            lib().vrk_store_report_json(ctypes.byref(handle), store._handle, spec)
+            lib().vrk_report_free(handle)
+
+        def wrapped():
+            method(**options)
+
+        timings = {}
+        for label, fn in (("bare", bare), ("wrapped", wrapped), ("bare2", bare), ("wrapped2", wrapped)):
+            fn()
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            timings[label] = (time.perf_counter() - t0) / calls
+        c_time = min(timings["bare"], timings["bare2"])
+        py_time = min(timings["wrapped"], timings["wrapped2"])
+        print(f"{name}: C call {c_time * 1e6:,.1f} µs, method {py_time * 1e6:,.1f} µs, "
+              f"Python overhead {(py_time - c_time) * 1e6:,.1f} µs")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deals", type=int, default=1_000_000)
+    parser.add_argument("--events", help="an events.csv made by `voronka demo`")
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--calls", type=int, default=2_000)
+    args = parser.parse_args()
+    frame, directory = load_events(args)
+    processes = sorted(directory.glob("*_sale.json"))
+    print("object columns (as read_csv gives them):")
+    bench_append(frame, processes, args.repeats)
+    print("repeating text columns as categoricals:")
+    repeating = ["process", "kind", "stage", "owner", "client", "reason"]
+    bench_append(frame.astype({c: "category" for c in repeating}), processes, args.repeats)
+    with voronka.Store.memory() as store:
+        for p in processes:
+            store.add_process(p)
+        store.append_events(frame.iloc[:50_000])
+        bench_report_overhead(store, args.calls)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
