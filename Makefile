@@ -18,7 +18,7 @@ PACKAGES := cmake g++ make pkg-config \
   libprotobuf-dev protobuf-compiler libfmt-dev libcli11-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   python3 python3-pytest python3-pandas python3-numpy python3-matplotlib \
-  python3-distributed python3-setuptools chromium
+  python3-distributed python3-setuptools python3-pip python3-wheel chromium
 
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
@@ -86,7 +86,7 @@ fuzz: deps
 	  name=$$(basename $$target); corpus=tests/fuzz/corpus/$${name%_fuzz}; \
 	  work=build-fuzz/corpus/$${name%_fuzz}; mkdir -p $$work; \
 	  echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
-	  $$target -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $$work $$corpus >build-fuzz/$$name.log 2>&1 \
+	  $$target -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 -artifact_prefix=build-fuzz/$$name- $$work $$corpus >build-fuzz/$$name.log 2>&1 \
 	    || { tail -40 build-fuzz/$$name.log; exit 1; }; \
 	done
 

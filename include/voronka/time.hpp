@@ -17,11 +17,15 @@ namespace voronka {
 std::optional<int64_t> parse_time(std::string_view text);
 
 // "2025-01-31T14:05:09Z", with ".250" when the milliseconds are not zero.
-// Both formatters throw std::out_of_range outside the years 1400 to 9999.
+// Both formatters write a time outside the calendar (see in_calendar) as
+// its milliseconds, "<ms> ms", so that messages about wild input never fail.
 std::string format_time(int64_t ms);
 
 // "2025-01-31".
 std::string format_date(int64_t ms);
+
+// Whether a time lies in the years 1400 to 9999, the calendar's range.
+bool in_calendar(int64_t ms);
 
 }  // namespace voronka
 

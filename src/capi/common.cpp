@@ -153,13 +153,10 @@ int vrk_time_format(vrk_buf* out, int64_t ms) {
   return capi::guard([&] {
     if (out == nullptr) return capi::invalid("vrk_time_format: out is NULL");
     *out = vrk_buf{nullptr, 0};
-    std::string text;
-    try {
-      text = format_time(ms);
-    } catch (const std::out_of_range&) {  // the calendar covers the years 1400 to 9999
+    if (!in_calendar(ms)) {
       return capi::invalid(fmt::format("{} ms is outside the calendar's years 1400 to 9999", ms));
     }
-    return capi::fill(out, text);
+    return capi::fill(out, format_time(ms));
   });
 }
 

@@ -1,7 +1,6 @@
 #include "voronka/time.hpp"
 
 #include <exception>
-#include <stdexcept>
 
 #include <boost/date_time/gregorian/gregorian.hpp>
 #include <fmt/format.h>
@@ -15,14 +14,8 @@ const boost::gregorian::date kEpoch(1970, 1, 1);
 
 // Boost's Gregorian calendar covers the years 1400 to 9999; checking the
 // range first also keeps the day arithmetic below from overflowing.
-constexpr int64_t kFirstFormattableMs = -17'987'443'200'000;  // 1400-01-01
-constexpr int64_t kLastFormattableMs = 253'402'300'799'999;   // 9999-12-31T23:59:59.999
-
-void check_formattable(int64_t ms) {
-  if (ms < kFirstFormattableMs || ms > kLastFormattableMs) {
-    throw std::out_of_range("time outside the calendar's years 1400 to 9999");
-  }
-}
+constexpr int64_t kFirstCalendarMs = -17'987'443'200'000;  // 1400-01-01
+constexpr int64_t kLastCalendarMs = 253'402'300'799'999;   // 9999-12-31T23:59:59.999
 
 // Reads exactly `count` digits at `pos`, advancing it.
 bool read_digits(std::string_view text, size_t* pos, int count, int* value) {
@@ -106,15 +99,17 @@ std::optional<int64_t> parse_time(std::string_view text) {
   return sign == '+' ? ms - offset : ms + offset;
 }
 
+bool in_calendar(int64_t ms) { return ms >= kFirstCalendarMs && ms <= kLastCalendarMs; }
+
 std::string format_date(int64_t ms) {
-  check_formattable(ms);
+  if (!in_calendar(ms)) return fmt::format("{} ms", ms);
   const auto date = kEpoch + boost::gregorian::days(model::day_of(ms));
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()),
                      static_cast<int>(date.month()), static_cast<int>(date.day()));
 }
 
 std::string format_time(int64_t ms) {
-  check_formattable(ms);
+  if (!in_calendar(ms)) return fmt::format("{} ms", ms);
   const int64_t in_day = ms - int64_t{model::day_of(ms)} * model::kMsPerDay;
   const int64_t seconds = in_day / 1000;
   std::string text = fmt::format("{}T{:02}:{:02}:{:02}", format_date(ms), seconds / 3600,

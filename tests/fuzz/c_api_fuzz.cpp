@@ -10,6 +10,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -19,9 +20,13 @@
 
 namespace {
 
-#define REQUIRE(cond)              \
-  do {                             \
-    if (!(cond)) __builtin_trap(); \
+#define REQUIRE(cond)                                                          \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      std::fprintf(stderr, "%s:%d: %s failed; last error: %s\n", __FILE__,     \
+                   __LINE__, #cond, vrk_last_error());                         \
+      __builtin_trap();                                                        \
+    }                                                                          \
   } while (0)
 
 // Checks a status against the API's promises and passes it on.
@@ -34,18 +39,19 @@ int checked(int rc) {
 }
 
 const char* const kProcesses[] = {
-    "{\"key\": \"line\", \"mode\": \"AUTOMATIC\", \"stages\": [{\"key\": \"a\", \"probability\":"
-    " 0.1, \"sla\": {\"days\": 2}}, {\"key\": \"b\", \"rotting\": {\"hours\": 5}}, {\"key\":"
-    " \"c\", \"required_fields\": [\"signed\"]}], \"lost_reasons\": [\"price\"]}",
-    "{\"key\": \"free\", \"mode\": \"MANUAL\", \"stages\": [{\"key\": \"x\", \"sla\":"
-    " {\"business_days\": 1}}, {\"key\": \"b\"}, {\"key\": \"y\"}], \"holidays\": "
-    "[\"2025-03-05\"]}",
-    "{\"key\": \"branch\", \"mode\": \"AUTOMATIC\", \"stages\": [{\"key\": \"a\"}, {\"key\": "
-    "\"p\"}, {\"key\": \"t\"}, {\"key\": \"c\"}], \"transitions\": [{\"from\": \"a\", \"to\": "
-    "\"p\"}, {\"from\": \"a\", \"to\": \"t\"}, {\"from\": \"p\", \"to\": \"c\"}, {\"from\": \"t\","
-    " \"to\": \"c\"}]}",
-    "{\"key\": \"line\", \"mode\": \"AUTOMATIC\", \"stages\": [{\"key\": \"a\"}, {\"key\": "
-    "\"c\"}]}",
+    // Parenthesized: one element written on several lines, not a missing comma.
+    (R"({"key": "line", "mode": "AUTOMATIC", "stages": [{"key": "a", "probability": 0.1,)"
+     R"( "sla": {"days": 2}}, {"key": "b", "rotting": {"hours": 5}}, {"key": "c",)"
+     R"( "required_fields": ["signed"]}], "lost_reasons": ["price"]})"),
+
+    (R"({"key": "free", "mode": "MANUAL", "stages": [{"key": "x", "sla": {"business_days": 1}},)"
+     R"( {"key": "b"}, {"key": "y"}], "holidays": ["2025-03-05"]})"),
+
+    (R"({"key": "branch", "mode": "AUTOMATIC", "stages": [{"key": "a"}, {"key": "p"},)"
+     R"( {"key": "t"}, {"key": "c"}], "transitions": [{"from": "a", "to": "p"},)"
+     R"( {"from": "a", "to": "t"}, {"from": "p", "to": "c"}, {"from": "t", "to": "c"}]})"),
+
+    R"({"key": "line", "mode": "AUTOMATIC", "stages": [{"key": "a"}, {"key": "c"}]})",
 };
 const char* const kDeals[] = {"D0", "D1", "D2", "D3", "D4", "D5", "D6", "D7"};
 const char* const kStages[] = {"a", "b", "c", "p", "t", "x", "y", "", "won"};

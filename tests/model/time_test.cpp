@@ -32,5 +32,17 @@ TEST(Time, FormatsRoundTrip) {
   EXPECT_EQ(format_date(1738639545000), "2025-02-04");
 }
 
+TEST(Time, WritesTimesOutsideTheCalendarAsMilliseconds) {
+  const int64_t first = -17'987'443'200'000;  // 1400-01-01T00:00:00Z
+  const int64_t last = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
+  EXPECT_TRUE(in_calendar(first) && in_calendar(last));
+  EXPECT_FALSE(in_calendar(first - 1) || in_calendar(last + 1));
+  EXPECT_EQ(format_time(first), "1400-01-01T00:00:00Z");
+  EXPECT_EQ(format_time(last), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_time(last + 1), "253402300800000 ms");
+  EXPECT_EQ(format_time(INT64_MIN), "-9223372036854775808 ms");
+  EXPECT_EQ(format_date(INT64_MAX), "9223372036854775807 ms");
+}
+
 }  // namespace
 }  // namespace voronka
