@@ -150,9 +150,12 @@ class Store {
   // otherwise the error that stopped writes. A read-only store accepts
   // nothing (kInvalidArgument). An event whose strings exceed
   // kMaxEventTextBytes in all is rejected with kLimitExceeded.
+  // `progress`, when given, is called now and then with the events applied
+  // so far, for a progress bar.
   // Thread safety: serialised with the other writes.
   Status append(std::span<const v1::Event> events, std::vector<AppendResult>* results);
-  Status append(const EventColumns& events, std::vector<AppendResult>* results);
+  Status append(const EventColumns& events, std::vector<AppendResult>* results,
+                const AppendProgress& progress = nullptr);
 
   // Makes everything appended so far durable now, whatever the mode.
   // Thread safety: serialised with the other writes.

@@ -52,12 +52,7 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
       if (at.status == DealStatus::kWon) acc.to_won.add(at.closed_at - opened);
       if (at.status == DealStatus::kLost) acc.to_lost.add(at.closed_at - opened);
     };
-    add(accs[0]);
-    if (groups.active()) {
-      const uint32_t group = groups.of(deal, at, date);
-      if (group >= accs.size()) accs.resize(group + 1, Accumulator(rows));
-      add(accs[group]);
-    }
+    groups.tally(accs, Accumulator(rows), deal, at, date, add);
   });
 
   out->Clear();

@@ -41,7 +41,8 @@ void compute_forecast(const Scope& scope, const v1::ForecastOptions& options,
   const int64_t from = lookback_from(options, at_time);
   const int rows = scope.funnel().rows();
   Groups groups(scope, options.breakdown());
-  std::vector<std::vector<StageCounters>> accs(1, std::vector<StageCounters>(rows));
+  const std::vector<StageCounters> fresh(rows);
+  std::vector<std::vector<StageCounters>> accs(1, fresh);
   int64_t first_entry[kMaxStages];
 
   scan_deals(scope, Pick::kAll, [&](uint32_t deal, const DealAt& at, int64_t opened) {
@@ -84,12 +85,7 @@ void compute_forecast(const Scope& scope, const v1::ForecastOptions& options,
         if ((entered_first >> stage) & 1) c.remaining.add(at.closed_at - first_entry[stage]);
       }
     };
-    add(accs[0]);
-    if (groups.active()) {
-      const uint32_t group = groups.of(deal, at, opened);
-      if (group >= accs.size()) accs.resize(group + 1, std::vector<StageCounters>(rows));
-      add(accs[group]);
-    }
+    groups.tally(accs, fresh, deal, at, opened, add);
   });
 
   out->Clear();

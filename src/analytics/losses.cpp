@@ -31,12 +31,7 @@ void compute_losses(const Scope& scope, const v1::Breakdown& breakdown, v1::Loss
       ++cell.deals;
       cell.amount += at.amount;
     };
-    add(accs[0]);
-    if (groups.active()) {
-      const uint32_t group = groups.of(deal, at, closed);
-      if (group >= accs.size()) accs.resize(group + 1);
-      add(accs[group]);
-    }
+    groups.tally(accs, {}, deal, at, closed, add);
   });
   out->Clear();
   for (uint32_t group = 0; group < accs.size(); ++group) {

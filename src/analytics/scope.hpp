@@ -75,6 +75,19 @@ class Groups {
   size_t size() const { return keys_.size(); }
   const std::string& key(uint32_t group) const { return keys_[group]; }
 
+  // Tallies a deal: runs `add` on the whole's accumulator, accs[0], and with
+  // a breakdown on the deal's group's, made as a copy of `fresh` when the
+  // group is new.
+  template <typename Acc, typename Add>
+  void tally(std::vector<Acc>& accs, const Acc& fresh, uint32_t deal, const DealAt& at,
+             int64_t date, Add&& add) {
+    add(accs[0]);
+    if (!active()) return;
+    const uint32_t group = of(deal, at, date);
+    if (group >= accs.size()) accs.resize(group + 1, fresh);
+    add(accs[group]);
+  }
+
  private:
   // The group of a label, made on first sight.
   uint32_t label_group(const std::string& key);

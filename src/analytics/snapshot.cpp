@@ -53,7 +53,8 @@ void compute_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
   const int64_t at_time = scope.as_of();
   Groups groups(scope, options.breakdown());
   const int rows = scope.funnel().rows();
-  std::vector<std::vector<StageCounters>> accs(1, std::vector<StageCounters>(rows));
+  const std::vector<StageCounters> fresh(rows);
+  std::vector<std::vector<StageCounters>> accs(1, fresh);
 
   scan_deals(scope, Pick::kAll, [&](uint32_t deal, const DealAt& at, int64_t opened) {
     if (at.status != DealStatus::kOpen && at.status != DealStatus::kFrozen) return;
@@ -79,12 +80,7 @@ void compute_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
               : process.rotting_at(at.stage, touched);
       c.rotting += rotting_from && at_time > *rotting_from;
     };
-    add(accs[0]);
-    if (groups.active()) {
-      const uint32_t group = groups.of(deal, at, opened);
-      if (group >= accs.size()) accs.resize(group + 1, std::vector<StageCounters>(rows));
-      add(accs[group]);
-    }
+    groups.tally(accs, fresh, deal, at, opened, add);
   });
 
   out->Clear();

@@ -40,7 +40,8 @@ void compute_window(const Scope& scope, const v1::WindowOptions& options, v1::Wi
   const ledger::State& s = scope.state();
   const int rows = scope.funnel().rows();
   Groups groups(scope, options.breakdown());
-  std::vector<std::vector<uint64_t>> accs(1, std::vector<uint64_t>(rows + 1, 0));
+  const std::vector<uint64_t> fresh(rows + 1, 0);  // a count per level reached
+  std::vector<std::vector<uint64_t>> accs(1, fresh);
   std::vector<std::pair<int64_t, int>> entries;
   scan_deals(scope, Pick::kCreated, [&](uint32_t deal, const DealAt& at, int64_t opened) {
     const uint16_t version = s.deals.version[deal];
@@ -49,12 +50,8 @@ void compute_window(const Scope& scope, const v1::WindowOptions& options, v1::Wi
       entries.emplace_back(start, scope.funnel().row(version, stage));
     });
     const int level = window_level(entries, options.window_ms(), options.mode(), rows);
-    ++accs[0][level];
-    if (groups.active()) {
-      const uint32_t group = groups.of(deal, at, opened);
-      if (group >= accs.size()) accs.resize(group + 1, std::vector<uint64_t>(rows + 1, 0));
-      ++accs[group][level];
-    }
+    groups.tally(accs, fresh, deal, at, opened,
+                 [&](std::vector<uint64_t>& levels) { ++levels[level]; });
   });
   out->Clear();
   for (uint32_t group = 0; group < accs.size(); ++group) {

@@ -48,7 +48,8 @@ void run_import(const ImportOptions& o, Context& context) {
   std::vector<AppendResult> results;
   {
     ProgressBar bar("applying");
-    check(store->append(file.columns(), &results));
+    check(store->append(file.columns(), &results,
+                        [&bar](uint64_t done, uint64_t total) { bar.update(done, total); }));
   }
 
   uint64_t accepted = 0, duplicates = 0, rejected = file.rejects().size();

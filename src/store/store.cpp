@@ -423,7 +423,8 @@ Status Store::append(std::span<const v1::Event> events, std::vector<AppendResult
   return status;
 }
 
-Status Store::append(const EventColumns& events, std::vector<AppendResult>* results) {
+Status Store::append(const EventColumns& events, std::vector<AppendResult>* results,
+                     const AppendProgress& progress) {
   Impl& m = *impl_;
   std::vector<AppendResult> ignored;
   std::vector<AppendResult>& out = results != nullptr ? *results : ignored;
@@ -449,7 +450,7 @@ Status Store::append(const EventColumns& events, std::vector<AppendResult>* resu
   }
 
   std::vector<uint32_t> applied;
-  out = m.ledger->append(*batch, m.in_memory ? nullptr : &applied);
+  out = m.ledger->append(*batch, m.in_memory ? nullptr : &applied, progress);
   Status status;
   if (!applied.empty()) {
     status = m.log_events(applied, [batch](uint32_t i, ledger::EventView* view) {

@@ -138,6 +138,25 @@ TEST(Store, ColumnarAppendsRoundTrip) {
   expect_same_ledger(store->ledger(), reference);
 }
 
+TEST(Store, ReportsTheProgressOfABigBatch) {
+  GeneratorOptions options;
+  options.deals = 30'000;  // beyond one progress step
+  const EventTable table = generate_events(options);
+  auto store = Store::memory();
+  add_generator_processes(*store);
+  std::vector<std::pair<uint64_t, uint64_t>> calls;
+  std::vector<AppendResult> results;
+  ASSERT_TRUE(store->append(table.columns(), &results,
+                            [&](uint64_t done, uint64_t total) { calls.emplace_back(done, total); }));
+  expect_all_accepted(results);
+  ASSERT_GE(calls.size(), 2u);
+  EXPECT_EQ(calls.back(), std::make_pair(uint64_t{table.size()}, uint64_t{table.size()}));
+  for (size_t i = 1; i < calls.size(); ++i) {
+    EXPECT_LT(calls[i - 1].first, calls[i].first);
+    EXPECT_EQ(calls[i].second, table.size());
+  }
+}
+
 TEST(Store, AnOpenedEventWithSeveralFieldsRoundTrips) {
   TempDir dir;
   const std::string path = dir.file("s.vrk");
