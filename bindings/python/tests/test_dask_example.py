@@ -4,7 +4,6 @@ import importlib.util
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 from conftest import ROOT

@@ -5,12 +5,11 @@ import shutil
 import subprocess
 import sys
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import voronka
-from conftest import DATA, DAY, HOUR, PACKAGE
+from conftest import DATA, DAY, PACKAGE
 
 MARCH_3_9H = 1740992400000  # 2025-03-03T09:00:00Z
 

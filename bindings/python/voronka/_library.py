@@ -298,6 +298,25 @@ def lib() -> ctypes.CDLL:
     return _library
 
 
+class Owned:
+    """An object owning a library handle, which the C function named by
+    _RELEASE frees when the object is released or collected."""
+
+    _RELEASE = ""
+
+    def __init__(self, handle: ctypes.c_void_p) -> None:
+        self._handle: Optional[ctypes.c_void_p] = handle
+        self._lib = lib()
+
+    def _release(self) -> None:
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            getattr(self._lib, self._RELEASE)(handle)
+
+    def __del__(self) -> None:
+        self._release()
+
+
 def take_buf(buf: VrkBuf) -> bytes:
     """The buffer's bytes, releasing the buffer."""
     try:

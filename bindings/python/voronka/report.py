@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from ._library import VrkBuf, lib, take_buf
+from ._library import Owned, VrkBuf, lib, take_buf
 from ._times import to_duration_ms, to_ms
 from .errors import InvalidArgumentError, check
 
@@ -153,18 +153,11 @@ def spec_json(report: Union[str, Mapping[str, Any]], options: Mapping[str, Any])
     return json.dumps(spec(report, options)).encode()
 
 
-class Report:
+class Report(Owned):
     """A computed report: tables of typed values, its protobuf form, JSON,
     rendered text and funnel charts. Owns a vrk_report handle."""
 
-    def __init__(self, handle: ctypes.c_void_p) -> None:
-        self._handle = handle
-        self._lib = lib()
-
-    def __del__(self) -> None:
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            self._lib.vrk_report_free(handle)
+    _RELEASE = "vrk_report_free"
 
     @property
     def name(self) -> str:
@@ -279,17 +272,10 @@ class Report:
         return self.to_pandas()._repr_html_()
 
 
-class Partial:
+class Partial(Owned):
     """A partial state of a report, as computed over one partition."""
 
-    def __init__(self, handle: ctypes.c_void_p) -> None:
-        self._handle = handle
-        self._lib = lib()
-
-    def __del__(self) -> None:
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            self._lib.vrk_partial_free(handle)
+    _RELEASE = "vrk_partial_free"
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Partial":

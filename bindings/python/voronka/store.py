@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from . import _columns
-from ._library import (CsvOptions, Event, ImportStats, OpenInfo, StageInfo, StoreOptions,
+from ._library import (CsvOptions, Event, ImportStats, OpenInfo, Owned, StageInfo, StoreOptions,
                        StoreStats, VrkBuf, lib, take_buf)
-from ._times import TimeLike, to_ms
-from .errors import InvalidArgumentError, VoronkaError, check, error_for
+from ._times import to_ms
+from .errors import InvalidArgumentError, check
 from .report import Partial, Report, spec_json
 
 _DURABILITY = {"sync": 0, "group": 1, "none": 2}
@@ -90,7 +90,7 @@ def _status_name(code: int) -> str:
     return _STATUS_NAMES[code]
 
 
-class Store:
+class Store(Owned):
     """A ledger of deals. Open one with Store.open(path) or Store.memory(),
     preferably in a `with` block, which closes it.
 
@@ -101,9 +101,10 @@ class Store:
     all_stages, stage_multiplier, sensitivity_step, window, mode). Times are
     datetimes, ISO 8601 strings or epoch milliseconds."""
 
+    _RELEASE = "vrk_store_close"
+
     def __init__(self, handle: ctypes.c_void_p, path: Optional[str]) -> None:
-        self._handle: Optional[ctypes.c_void_p] = handle
-        self._lib = lib()
+        super().__init__(handle)
         self.path = path
 
     # -- opening and closing ------------------------------------------------
@@ -137,19 +138,13 @@ class Store:
 
     def close(self) -> None:
         """Closes the store (it syncs first); further use raises. Idempotent."""
-        handle, self._handle = self._handle, None
-        if handle:
-            self._lib.vrk_store_close(handle)
+        self._release()
 
     def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-    def __del__(self) -> None:
-        if getattr(self, "_handle", None):
-            self.close()
 
     @property
     def closed(self) -> bool:
