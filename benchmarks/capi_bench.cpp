@@ -26,7 +26,7 @@ struct Batch {
   vrk_event_columns c{};
 };
 
-std::vector<const char*> c_strings(std::span<const std::string_view> column,
+std::vector<const char*> c_strings(const voronka::TextColumn& column,
                                    std::deque<std::string>* text) {
   std::vector<const char*> out(column.size());
   const char* previous_data = nullptr;
@@ -53,7 +53,7 @@ const Batch& batch_for(uint64_t deals) {
     options.deals = deals;
     b.table = voronka::generate_events(options);
     const voronka::EventColumns e = b.table.columns();
-    const std::span<const std::string_view> text[8] = {e.event_id, e.deal,   e.process, e.stage,
+    const voronka::TextColumn text[8] = {e.event_id, e.deal,   e.process, e.stage,
                                                        e.owner,    e.client, e.reason,  e.activity};
     for (int i = 0; i < 8; ++i) b.columns[i] = c_strings(text[i], &b.text);
     for (voronka::EventKind kind : e.kind) b.kinds.push_back(static_cast<uint8_t>(kind));

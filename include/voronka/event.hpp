@@ -9,9 +9,12 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <cstring>
 #include <optional>
+#include <ranges>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "voronka/status.hpp"
 #include "voronka/v1/event.pb.h"
@@ -46,8 +49,53 @@ std::optional<v1::Activity::Kind> parse_activity(std::string_view name);
 // Marks an absent value in an amount column.
 inline constexpr int64_t kNoAmount = std::numeric_limits<int64_t>::min();
 
-// A batch of events as columns. Every non-empty span has `size` elements; an
-// empty span is a column the batch does not use. Which columns an event
+// A column of text: string_views, or NUL-terminated C strings (a NULL
+// pointer reads as empty). C strings are measured as they are read, so a
+// batch handed over from C is neither copied nor converted first: for a
+// batch of millions of events that conversion would allocate, and fault in,
+// sixteen bytes per cell.
+class TextColumn {
+ public:
+  TextColumn() = default;
+  TextColumn(const std::string_view* views, size_t size) : views_(views), size_(size) {}
+  // Any contiguous range of string_views: a span, a vector, an array.
+  template <typename Range>
+    requires std::ranges::contiguous_range<const Range&> &&
+             std::is_same_v<std::ranges::range_value_t<Range>, std::string_view>
+  TextColumn(const Range& views)  // NOLINT: implicit, as a span's would be
+      : views_(std::ranges::data(views)), size_(std::ranges::size(views)) {}
+
+  static TextColumn c_strings(const char* const* strings, size_t size) {
+    TextColumn column;
+    column.strings_ = strings;
+    column.size_ = size;
+    return column;
+  }
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // Rows [offset, offset + count), as std::span::subspan.
+  TextColumn subspan(size_t offset, size_t count) const {
+    TextColumn column = *this;
+    if (views_ != nullptr) column.views_ += offset;
+    if (strings_ != nullptr) column.strings_ += offset;
+    column.size_ = count;
+    return column;
+  }
+  std::string_view operator[](size_t row) const {
+    if (views_ != nullptr) return views_[row];
+    const char* s = strings_[row];
+    return s != nullptr ? std::string_view(s, std::strlen(s)) : std::string_view();
+  }
+
+ private:
+  const std::string_view* views_ = nullptr;
+  const char* const* strings_ = nullptr;
+  size_t size_ = 0;
+};
+
+// A batch of events as columns. Every non-empty column has `size` rows; an
+// empty column is one the batch does not use. Which columns an event
 // reads depends on its kind:
 //   opened          process, owner, client, amount, stage (optional),
 //                   field + value (one field, optional)
@@ -62,19 +110,19 @@ inline constexpr int64_t kNoAmount = std::numeric_limits<int64_t>::min();
 // A non-empty `process` on other kinds must name the deal's process.
 struct EventColumns {
   size_t size = 0;
-  std::span<const std::string_view> event_id;
-  std::span<const std::string_view> deal;
+  TextColumn event_id;
+  TextColumn deal;
   std::span<const int64_t> at;
   std::span<const EventKind> kind;
-  std::span<const std::string_view> process;
-  std::span<const std::string_view> stage;
+  TextColumn process;
+  TextColumn stage;
   std::span<const int64_t> amount;  // kNoAmount where absent
-  std::span<const std::string_view> owner;
-  std::span<const std::string_view> client;
-  std::span<const std::string_view> reason;
-  std::span<const std::string_view> field;
-  std::span<const std::string_view> value;
-  std::span<const std::string_view> activity;
+  TextColumn owner;
+  TextColumn client;
+  TextColumn reason;
+  TextColumn field;
+  TextColumn value;
+  TextColumn activity;
 };
 
 // What happened to one appended event.

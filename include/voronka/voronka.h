@@ -478,7 +478,8 @@ typedef struct vrk_batch_result vrk_batch_result;
    so a whole history may come in any order; readers see the batch whole
    or not at all. The outcome of every event is in *out, which the caller
    frees with vrk_batch_result_free(); rejected events do not fail the
-   call. Errors: VRK_INVALID_ARGUMENT (NULL arguments, a wrong
+   call. The strings are read in place during the call, not copied.
+   Errors: VRK_INVALID_ARGUMENT (NULL arguments, a wrong
    events->size, a required column NULL while count > 0, a read-only
    store), VRK_IO (the log could not be written; the store refuses further
    writes). Threads: serialised with the other writes. */

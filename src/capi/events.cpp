@@ -7,7 +7,6 @@
 #include <system_error>
 
 #include "capi/capi.hpp"
-#include "ledger/large_vector.hpp"
 #include "voronka/csv.hpp"
 
 using namespace voronka;
@@ -23,25 +22,26 @@ static_assert(VRK_NO_AMOUNT == kNoAmount);
 // "no kind" like every other value that is not a kind.
 EventKind kind_of(int kind) { return static_cast<EventKind>(kind >= 0 && kind <= 255 ? kind : 0); }
 
-// A C batch seen as EventColumns. Text columns become string_views over the
-// caller's strings (lengths measured, nothing copied); a row whose pointer
-// equals the previous row's reuses its length, which is what a host that
-// shares strings between rows (one process key, one deal's id) gets.
+// A C batch seen as EventColumns: the text columns read the caller's C
+// strings in place, and only the kind column is copied.
 class CColumns {
  public:
   explicit CColumns(const vrk_event_columns& c) {
     const size_t n = c.count;
+    auto text = [n](const char* const* column) {
+      return column != nullptr && n > 0 ? TextColumn::c_strings(column, n) : TextColumn();
+    };
     columns_.size = n;
-    columns_.event_id = text(c.event_id, n, 0);
-    columns_.deal = text(c.deal, n, 1);
-    columns_.process = text(c.process, n, 2);
-    columns_.stage = text(c.stage, n, 3);
-    columns_.owner = text(c.owner, n, 4);
-    columns_.client = text(c.client, n, 5);
-    columns_.reason = text(c.reason, n, 6);
-    columns_.field = text(c.field, n, 7);
-    columns_.value = text(c.value, n, 8);
-    columns_.activity = text(c.activity, n, 9);
+    columns_.event_id = text(c.event_id);
+    columns_.deal = text(c.deal);
+    columns_.process = text(c.process);
+    columns_.stage = text(c.stage);
+    columns_.owner = text(c.owner);
+    columns_.client = text(c.client);
+    columns_.reason = text(c.reason);
+    columns_.field = text(c.field);
+    columns_.value = text(c.value);
+    columns_.activity = text(c.activity);
     if (c.at != nullptr) columns_.at = std::span<const int64_t>(c.at, n);
     if (c.amount != nullptr) columns_.amount = std::span<const int64_t>(c.amount, n);
     if (c.kind != nullptr && n > 0) {
@@ -55,27 +55,7 @@ class CColumns {
   const EventColumns& columns() const { return columns_; }
 
  private:
-  std::span<const std::string_view> text(const char* const* column, size_t n, int slot) {
-    if (column == nullptr || n == 0) return {};
-    ledger::LargeVector<std::string_view>& out = texts_[slot];
-    out.resize(n);
-    const char* previous = nullptr;
-    std::string_view previous_view;
-    for (size_t i = 0; i < n; ++i) {
-      const char* p = column[i];
-      if (p != previous) {
-        previous = p;
-        previous_view = p != nullptr ? std::string_view(p) : std::string_view();
-      }
-      out[i] = previous_view;
-    }
-    return out;
-  }
-
   EventColumns columns_;
-  // Ten views per event add up to gigabytes for a big batch: huge pages
-  // make faulting them in several times cheaper.
-  ledger::LargeVector<std::string_view> texts_[10];
   std::vector<EventKind> kinds_;
 };
 

@@ -47,7 +47,7 @@ inline std::optional<Column> find_column(std::string_view name) {
 
 // The EventColumns member that holds a text column; null for ts, kind and
 // amount.
-using TextMember = std::span<const std::string_view> EventColumns::*;
+using TextMember = TextColumn EventColumns::*;
 inline constexpr std::array<TextMember, kColumnCount> kTextMembers = {
     &EventColumns::event_id, &EventColumns::deal,   &EventColumns::process,
     nullptr,                 nullptr,               &EventColumns::stage,

@@ -112,7 +112,7 @@ EventView view_of(const v1::Event& event) {
 Status view_of(const EventColumns& columns, size_t row, EventView* out) {
   // Every field is written once; this runs for each row of a bulk import.
   EventView& view = *out;
-  auto text = [row](std::span<const std::string_view> column) {
+  auto text = [row](const TextColumn& column) {
     return column.empty() ? std::string_view() : column[row];
   };
   view.event_id = text(columns.event_id);

@@ -7,9 +7,11 @@
 namespace voronka::store {
 namespace {
 
-template <typename T>
-void pick(std::span<const T> from, const std::vector<uint32_t>& keep, std::vector<T>* to,
-          std::span<const T>* out) {
+// Copies the kept rows of a column (a span or a TextColumn) into `to`, and
+// points `out` at them.
+template <typename Column, typename T>
+void pick(const Column& from, const std::vector<uint32_t>& keep, std::vector<T>* to,
+          Column* out) {
   if (from.empty()) return;
   for (uint32_t row : keep) to->push_back(from[row]);
   *out = *to;

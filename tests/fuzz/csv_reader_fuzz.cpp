@@ -20,7 +20,7 @@ void check(bool condition) {
   if (!condition) __builtin_trap();
 }
 
-std::string_view text_at(std::span<const std::string_view> column, size_t i) {
+std::string_view text_at(const voronka::TextColumn& column, size_t i) {
   return column.empty() ? std::string_view() : column[i];
 }
 

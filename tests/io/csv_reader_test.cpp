@@ -33,8 +33,10 @@ Status parse_error(std::string text, const CsvOptions& options = {}) {
   return status;
 }
 
-std::vector<std::string> strings(std::span<const std::string_view> column) {
-  return std::vector<std::string>(column.begin(), column.end());
+std::vector<std::string> strings(const TextColumn& column) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < column.size(); ++i) out.emplace_back(column[i]);
+  return out;
 }
 
 std::vector<int64_t> numbers(std::span<const int64_t> column) {
@@ -580,7 +582,7 @@ TEST(CsvReader, ColumnsSurviveMovingTheFile) {
   EventFile file = parse_ok("event_id,deal_id,ts,kind\n1,D1,2025-01-01,opened\n");
   const EventColumns before = file.columns();
   EventFile moved = std::move(file);
-  EXPECT_EQ(moved.columns().deal.data(), before.deal.data());
+  EXPECT_EQ(moved.columns().deal[0].data(), before.deal[0].data());
   EXPECT_EQ(moved.columns().deal[0], "D1");
   EXPECT_EQ(file.size(), 0u);  // a moved-from file is empty
 }

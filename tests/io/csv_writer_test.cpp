@@ -115,7 +115,7 @@ TEST(CsvWriter, FailsWhenTheStreamFails) {
 // no amount.
 void expect_same_events(const EventColumns& a, const EventColumns& b) {
   ASSERT_EQ(a.size, b.size);
-  auto text = [](std::span<const std::string_view> column, size_t i) {
+  auto text = [](const TextColumn& column, size_t i) {
     return column.empty() ? std::string_view() : column[i];
   };
   auto amount = [](std::span<const int64_t> column, size_t i) {
