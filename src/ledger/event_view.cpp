@@ -109,6 +109,16 @@ EventView view_of(const v1::Event& event) {
   return view;
 }
 
+size_t text_bytes(const EventView& e) {
+  size_t bytes = e.event_id.size() + e.deal.size() + e.process.size() + e.stage.size() +
+                 e.owner.size() + e.client.size() + e.reason.size() + e.field.size() +
+                 e.value.size();
+  if (e.opened_fields != nullptr) {
+    for (const auto& [key, value] : *e.opened_fields) bytes += key.size() + value.size();
+  }
+  return bytes;
+}
+
 Status view_of(const EventColumns& columns, size_t row, EventView* out) {
   // Every field is written once; this runs for each row of a bulk import.
   EventView& view = *out;

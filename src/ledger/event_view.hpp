@@ -32,6 +32,10 @@ EventView view_of(const v1::Event& event);
 // batch lacks or holds an unknown activity name.
 Status view_of(const EventColumns& columns, size_t row, EventView* out);
 
+// The bytes of text an event holds, as State::max_event_text counts them:
+// its id, its deal and every other string of the view.
+size_t text_bytes(const EventView& event);
+
 // A hash of everything the event says except its id: what makes two
 // deliveries of one id the same event. Only the fields the event's kind
 // reads take part, so stray columns of a CSV row do not matter. `deal_hash`

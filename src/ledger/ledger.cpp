@@ -59,6 +59,14 @@ class ColumnSource {
   const EventColumns& c_;
 };
 
+Status too_long(const EventView& event, size_t bytes, size_t limit) {
+  return Status(Code::kLimitExceeded,
+                fmt::format("deal {}: event {} holds {} bytes of text, more than the {} bytes "
+                            "a stored event may hold",
+                            event.deal.substr(0, 100), event.event_id.substr(0, 100), bytes,
+                            limit));
+}
+
 // Applies a batch in batch_order. Memory for the whole batch is reserved up
 // front, and the index slots an event will touch are prefetched a few events
 // ahead: on a large ledger those lookups are cache misses, and overlapping
@@ -106,6 +114,10 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
     const size_t i = event_at(k);
     if (Status s = source.view(i, &event); !s) {
       results[i] = AppendResult{Outcome::kRejected, std::move(s)};
+      continue;
+    }
+    if (const size_t bytes = text_bytes(event); bytes > state.max_event_text) {
+      results[i] = AppendResult{Outcome::kRejected, too_long(event, bytes, state.max_event_text)};
       continue;
     }
     uint32_t deal = key_equal(event.deal, last_deal) ? last_deal_id : Interner::kMissing;

@@ -62,6 +62,10 @@ struct State {
   // Derived, built on demand: open deals by stage for the latest snapshot.
   StageIndex stage_index;
 
+  // The most bytes of text (text_bytes) an event may hold: a store's record
+  // limit. An event over it is rejected with kLimitExceeded.
+  size_t max_event_text = SIZE_MAX;
+
   uint64_t accepted_events = 0;
   int64_t latest_at = kNever;  // the latest time of any accepted event
   // Bumped by every batch that changed something, for readers' caches.

@@ -124,6 +124,7 @@ static_assert(sizeof(ledger::State) ==
                       sizeof(std::unordered_map<uint64_t, uint32_t>) +
                       sizeof(ledger::EventIndex) +
                       sizeof(ledger::StageIndex) +  // derived, built on demand: not saved
+                      sizeof(size_t) +  // max_event_text: the owning store's, not saved
                       3 * sizeof(uint64_t),
               "a new member of the ledger state must be saved in checkpoints");
 

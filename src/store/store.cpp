@@ -21,7 +21,6 @@
 #include "store/log_position.hpp"
 #include "store/log_reader.hpp"
 #include "store/replayer.hpp"
-#include "store/text_limit.hpp"
 #include "store/writer_lock.hpp"
 #include "voronka/v1/store.pb.h"
 
@@ -328,7 +327,10 @@ Status Store::Impl::open_log(OpenInfo* info) {
   return Status::ok();
 }
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  // An event whose text could not fit a record never reaches the ledger.
+  ledger::Access::state(*impl_->ledger).max_event_text = kMaxEventTextBytes;
+}
 
 Status Store::open(const std::string& path, const StoreOptions& options,
                    std::unique_ptr<Store>* out, OpenInfo* info) {
@@ -399,28 +401,12 @@ Status Store::append(std::span<const v1::Event> events, std::vector<AppendResult
     out.assign(events.size(), AppendResult{Outcome::kRejected, s});
     return s;
   }
-
-  // Events too long to store are rejected here and never reach the ledger.
-  store::TooLong too_long_events(
-      events.size(), [&](size_t i) { return store::text_bytes(ledger::view_of(events[i])); },
-      [&](size_t i, ledger::EventView* view) { *view = ledger::view_of(events[i]); });
-  std::vector<v1::Event> kept;
-  std::span<const v1::Event> batch = events;
-  if (too_long_events.any()) {
-    for (uint32_t i : too_long_events.keep) kept.push_back(events[i]);
-    batch = kept;
-  }
-
   std::vector<uint32_t> applied;
-  out = m.ledger->append(batch, m.in_memory ? nullptr : &applied);
-  Status status;
-  if (!applied.empty()) {
-    status = m.log_events(applied, [&batch](uint32_t i, ledger::EventView* view) {
-      *view = ledger::view_of(batch[i]);
-    });
-  }
-  if (too_long_events.any()) too_long_events.merge(&out);
-  return status;
+  out = m.ledger->append(events, m.in_memory ? nullptr : &applied);
+  if (applied.empty()) return Status::ok();
+  return m.log_events(applied, [&events](uint32_t i, ledger::EventView* view) {
+    *view = ledger::view_of(events[i]);
+  });
 }
 
 Status Store::append(const EventColumns& events, std::vector<AppendResult>* results,
@@ -433,32 +419,12 @@ Status Store::append(const EventColumns& events, std::vector<AppendResult>* resu
     out.assign(events.size, AppendResult{Outcome::kRejected, s});
     return s;
   }
-
-  // Events too long to store are rejected here and never reach the ledger.
-  // (A batch whose columns differ in length is the ledger's to reject whole.)
-  store::TooLong too_long_events(
-      store::columns_consistent(events) ? events.size : 0,
-      [&](size_t i) { return store::row_text_bytes(events, i); },
-      [&](size_t i, ledger::EventView* view) {
-        (void)ledger::view_of(events, i, view);  // a bad activity is the ledger's to reject
-      });
-  std::unique_ptr<store::KeptColumns> kept;
-  const EventColumns* batch = &events;
-  if (too_long_events.any()) {
-    kept = std::make_unique<store::KeptColumns>(events, too_long_events.keep);
-    batch = &kept->columns();
-  }
-
   std::vector<uint32_t> applied;
-  out = m.ledger->append(*batch, m.in_memory ? nullptr : &applied, progress);
-  Status status;
-  if (!applied.empty()) {
-    status = m.log_events(applied, [batch](uint32_t i, ledger::EventView* view) {
-      (void)ledger::view_of(*batch, i, view);  // accepted rows read cleanly
-    });
-  }
-  if (too_long_events.any()) too_long_events.merge(&out);
-  return status;
+  out = m.ledger->append(events, m.in_memory ? nullptr : &applied, progress);
+  if (applied.empty()) return Status::ok();
+  return m.log_events(applied, [&events](uint32_t i, ledger::EventView* view) {
+    (void)ledger::view_of(events, i, view);  // accepted rows read cleanly
+  });
 }
 
 Status Store::sync() {

@@ -523,7 +523,7 @@ TEST(Store, AFailedWriteStopsEveryLaterWrite) {
   EXPECT_EQ(info.dropped_tail_bytes, 4u);
 }
 
-TEST(Store, EventsWithTooMuchTextAreRejectedBeforeTheLedger) {
+TEST(Store, EventsWithTooMuchTextAreRejected) {
   TempDir dir;
   const std::string path = dir.file("s.vrk");
   auto store = open_store(path);
@@ -562,9 +562,20 @@ TEST(Store, EventsWithTooMuchTextAreRejectedBeforeTheLedger) {
   ASSERT_TRUE(store->append(columns, &results));
   EXPECT_EQ(results[0].outcome, Outcome::kAccepted);
   EXPECT_EQ(results[1].status.code(), Code::kLimitExceeded);
+  ASSERT_TRUE(store->checkpoint());
   store.reset();
-  store = open_store(path);
+  store = open_store(path);  // from the checkpoint
   EXPECT_EQ(store->ledger().stats().events, 3u);
+  // A reopened store keeps the limit; the same event fits a ledger alone.
+  const std::vector<std::string_view> ids6 = {"6", "7"}, deals6 = {"D-6", "D-7"};
+  columns.event_id = ids6;
+  columns.deal = deals6;
+  ASSERT_TRUE(store->append(columns, &results));
+  EXPECT_EQ(results[0].outcome, Outcome::kAccepted);
+  EXPECT_EQ(results[1].status.code(), Code::kLimitExceeded);
+  Ledger ledger;
+  for (const auto& p : generator_processes()) ASSERT_TRUE(ledger.add_process(p));
+  for (const auto& r : ledger.append(columns)) EXPECT_EQ(r.outcome, Outcome::kAccepted);
 }
 
 TEST(Store, MemoryStoresOfferTheSameApiWithoutAFile) {
