@@ -31,9 +31,12 @@ std::vector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
   std::vector<int64_t> last_at;       // per group
   std::vector<uint32_t> group_of(size);
   bool deal_ordered = true;
+  std::string_view previous;
   for (size_t i = 0; i < size; ++i) {
     const std::string_view key = deal(i);
-    if (i > 0 && key_equal(key, deal(i - 1))) {
+    const bool same_deal = i > 0 && key_equal(key, previous);
+    previous = key;
+    if (same_deal) {
       group_of[i] = group_of[i - 1];
     } else {
       const uint64_t hash = hash_bytes(key);
