@@ -54,7 +54,7 @@ const Batch& batch_for(uint64_t deals) {
     b.table = voronka::generate_events(options);
     const voronka::EventColumns e = b.table.columns();
     const voronka::TextColumn text[8] = {e.event_id, e.deal,   e.process, e.stage,
-                                                       e.owner,    e.client, e.reason,  e.activity};
+                                         e.owner,    e.client, e.reason,  e.activity};
     for (int i = 0; i < 8; ++i) b.columns[i] = c_strings(text[i], &b.text);
     for (voronka::EventKind kind : e.kind) b.kinds.push_back(static_cast<uint8_t>(kind));
     vrk_event_columns_init(&b.c);

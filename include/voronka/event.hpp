@@ -7,9 +7,9 @@
 #define VORONKA_EVENT_HPP_
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
-#include <cstring>
 #include <optional>
 #include <ranges>
 #include <span>

@@ -328,7 +328,7 @@ Status Store::Impl::open_log(OpenInfo* info) {
 }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
-  // An event whose text could not fit a record never reaches the ledger.
+  // The ledger rejects an event whose text could not fit a record.
   ledger::Access::state(*impl_->ledger).max_event_text = kMaxEventTextBytes;
 }
 

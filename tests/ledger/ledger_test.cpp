@@ -14,6 +14,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// The key the generator gives deal number d: "D0000042".
+std::string generated_deal(int d) {
+  const std::string number = std::to_string(d);
+  return "D" + std::string(7 - number.size(), '0') + number;
+}
+
 // Event builders; times are plain milliseconds.
 v1::Event base(const std::string& id, const std::string& deal, int64_t at) {
   v1::Event e;
@@ -475,7 +481,7 @@ TEST_F(LedgerTest, GeneratedDataIsAcceptedWholeByBothPaths) {
   for (const auto& r : by_columns.append(messages)) ASSERT_EQ(r.outcome, Outcome::kDuplicate);
   v1::DealState a, b;
   for (int d = 0; d < 2000; d += 97) {
-    const std::string key = "D" + std::string(7 - std::to_string(d).size(), '0') + std::to_string(d);
+    const std::string key = generated_deal(d);
     ASSERT_TRUE(by_columns.find_deal(key, &a));
     ASSERT_TRUE(by_messages.find_deal(key, &b));
     EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
@@ -558,7 +564,7 @@ TEST(TextColumn, CStringBatchesMatchViewBatches) {
   EXPECT_EQ(by_strings.stats().events, table.size() - 500);
   v1::DealState a, b;
   for (int d = 0; d < 500; d += 7) {
-    const std::string key = "D" + std::string(7 - std::to_string(d).size(), '0') + std::to_string(d);
+    const std::string key = generated_deal(d);
     ASSERT_TRUE(by_views.find_deal(key, &a));
     ASSERT_TRUE(by_strings.find_deal(key, &b));
     EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
