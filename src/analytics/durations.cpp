@@ -27,7 +27,8 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
   const DealReader& reader = scope.reader();
   const int rows = scope.funnel().rows();
   Groups groups(scope, options.breakdown());
-  std::vector<Accumulator> accs(1, Accumulator(rows));
+  const Accumulator fresh(rows);
+  std::vector<Accumulator> accs(1, fresh);
   int64_t time_in[kMaxStages];
 
   scan_deals(scope, pick_of(options.basis()), [&](uint32_t deal, const DealAt& at, int64_t date) {
@@ -52,7 +53,7 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
       if (at.status == DealStatus::kWon) acc.to_won.add(at.closed_at - opened);
       if (at.status == DealStatus::kLost) acc.to_lost.add(at.closed_at - opened);
     };
-    groups.tally(accs, Accumulator(rows), deal, at, date, add);
+    groups.tally(accs, fresh, deal, at, date, add);
   });
 
   out->Clear();

@@ -21,7 +21,8 @@ struct Cell {
 void compute_losses(const Scope& scope, const v1::Breakdown& breakdown, v1::LossesState* out) {
   const ledger::State& s = scope.state();
   Groups groups(scope, breakdown);
-  std::vector<std::map<CellKey, Cell>> accs(1);
+  const std::map<CellKey, Cell> fresh;
+  std::vector<std::map<CellKey, Cell>> accs(1, fresh);
   scan_deals(scope, Pick::kClosed, [&](uint32_t deal, const DealAt& at, int64_t closed) {
     if (at.status != DealStatus::kLost) return;
     const CellKey key{scope.funnel().row(s.deals.version[deal], at.stage),
@@ -31,7 +32,7 @@ void compute_losses(const Scope& scope, const v1::Breakdown& breakdown, v1::Loss
       ++cell.deals;
       cell.amount += at.amount;
     };
-    groups.tally(accs, {}, deal, at, closed, add);
+    groups.tally(accs, fresh, deal, at, closed, add);
   });
   out->Clear();
   for (uint32_t group = 0; group < accs.size(); ++group) {
