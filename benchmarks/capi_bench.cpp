@@ -3,6 +3,7 @@
 // copied) must cost next to nothing beside the append itself.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -134,6 +135,61 @@ void BM_CxxStoreAppendColumns(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(batch.table.size()));
 }
 BENCHMARK(BM_CxxStoreAppendColumns)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Both calls in one process, taking turns at going first, so that the two
+// rates meet the same heap, page faults and machine load and their ratio
+// means something; on a noisy machine, rates from separate runs differ by
+// more than the cost of the C layer.
+void BM_CApiShareOfCxx(benchmark::State& state) {
+  const Batch& batch = batch_for(static_cast<uint64_t>(state.range(0)));
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  auto time_c = [&] {
+    vrk_store* store = c_store();
+    vrk_batch_result* result = nullptr;
+    const auto start = Clock::now();
+    const int rc = vrk_store_append_batch(&result, store, &batch.c);
+    const double elapsed = seconds_since(start);
+    if (rc != VRK_OK || vrk_batch_result_rejected(result) != 0) state.SkipWithError("C batch failed");
+    vrk_batch_result_free(result);
+    vrk_store_close(store);
+    return elapsed;
+  };
+  auto time_cxx = [&] {
+    auto store = cxx_store();
+    std::vector<voronka::AppendResult> results;
+    const auto start = Clock::now();
+    const voronka::Status s = store->append(batch.table.columns(), &results);
+    const double elapsed = seconds_since(start);
+    if (!s) state.SkipWithError("C++ batch failed");
+    return elapsed;
+  };
+  // A first pair, untimed, meets the process's cold heap.
+  time_c();
+  time_cxx();
+  double c_seconds = 0, cxx_seconds = 0;
+  bool c_first = true;
+  for (auto _ : state) {
+    const double first = c_first ? time_c() : time_cxx();
+    const double second = c_first ? time_cxx() : time_c();
+    c_seconds += c_first ? first : second;
+    cxx_seconds += c_first ? second : first;
+    state.SetIterationTime(first + second);
+    c_first = !c_first;
+  }
+  const double events = static_cast<double>(state.iterations()) *
+                        static_cast<double>(batch.table.size());
+  state.counters["c_events_per_s"] = events / c_seconds;
+  state.counters["cxx_events_per_s"] = events / cxx_seconds;
+  state.counters["c_share_of_cxx"] = cxx_seconds / c_seconds;
+}
+BENCHMARK(BM_CApiShareOfCxx)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseManualTime()
+    ->Iterations(6);
 
 // A tiny run for CI: a batch and a report through the C API.
 void BM_CApiSmoke(benchmark::State& state) {

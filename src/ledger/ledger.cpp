@@ -31,7 +31,6 @@ class MessageSource {
  public:
   explicit MessageSource(std::span<const v1::Event> events) : events_(events) {}
   size_t size() const { return events_.size(); }
-  std::string_view id(size_t i) const { return events_[i].event_id(); }
   std::string_view deal(size_t i) const { return events_[i].deal(); }
   int64_t at(size_t i) const { return events_[i].at(); }
   bool opens(size_t i) const { return events_[i].kind_case() == v1::Event::kOpened; }
@@ -49,7 +48,6 @@ class ColumnSource {
  public:
   explicit ColumnSource(const EventColumns& columns) : c_(columns) {}
   size_t size() const { return c_.size; }
-  std::string_view id(size_t i) const { return c_.event_id[i]; }
   std::string_view deal(size_t i) const { return c_.deal[i]; }
   int64_t at(size_t i) const { return c_.at[i]; }
   bool opens(size_t i) const { return c_.kind[i] == EventKind::kOpened; }
@@ -88,32 +86,40 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
   // once a large batch is in.
   if (size > std::max<size_t>(10'000, state.deals.size() / 8)) state.stage_index.drop();
 
+  // Each event is read (its text measured, for C strings) once, a few
+  // events ahead of its turn, so that its keys can be hashed and prefetched.
+  struct Prepared {
+    Status status;  // of reading the event
+    EventView event;
+    EventKeys keys;
+  };
   constexpr size_t kAhead = 8;
+  std::array<Prepared, 2 * kAhead> ahead;  // events k .. k + kAhead, by k mod 2 * kAhead
   auto event_at = [&](size_t k) { return order.empty() ? k : order[k]; };
-  std::array<EventKeys, kAhead> ahead;  // keys of events k .. k + kAhead - 1
   auto prepare = [&](size_t k) {
     if (k >= size) return;
-    const size_t i = event_at(k);
-    const EventKeys keys = EventKeys::of(source.id(i), source.deal(i));
-    state.events.prefetch(keys.id);
-    state.deal_keys.prefetch(keys.deal_hash);
-    ahead[k % kAhead] = keys;
+    Prepared& p = ahead[k % ahead.size()];
+    p.status = source.view(event_at(k), &p.event);
+    if (!p.status) return;
+    p.keys = EventKeys::of(p.event.event_id, p.event.deal);
+    state.events.prefetch(p.keys.id);
+    state.deal_keys.prefetch(p.keys.deal_hash);
   };
   for (size_t k = 0; k < kAhead; ++k) prepare(k);
 
   const uint64_t accepted_before = state.accepted_events;
-  EventView event;
   // Consecutive events of one deal resolve its key once.
   std::string_view last_deal;
   uint32_t last_deal_id = Interner::kMissing;
   constexpr size_t kProgressEvery = size_t{1} << 16;
   for (size_t k = 0; k < size; ++k) {
     if (progress && k % kProgressEvery == 0 && k > 0) progress(k, size);
-    const EventKeys keys = ahead[k % kAhead];
     prepare(k + kAhead);
+    Prepared& p = ahead[k % ahead.size()];
+    const EventView& event = p.event;
     const size_t i = event_at(k);
-    if (Status s = source.view(i, &event); !s) {
-      results[i] = AppendResult{Outcome::kRejected, std::move(s)};
+    if (!p.status) {
+      results[i] = AppendResult{Outcome::kRejected, std::move(p.status)};
       continue;
     }
     if (const size_t bytes = text_bytes(event); bytes > state.max_event_text) {
@@ -121,7 +127,7 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
       continue;
     }
     uint32_t deal = key_equal(event.deal, last_deal) ? last_deal_id : Interner::kMissing;
-    results[i] = apply(state, event, keys, &deal);
+    results[i] = apply(state, event, p.keys, &deal);
     last_deal = event.deal;
     last_deal_id = deal;
     if (applied && results[i].outcome == Outcome::kAccepted) {
