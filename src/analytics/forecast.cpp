@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "analytics/deal_scan.hpp"
@@ -24,7 +25,10 @@ struct StageCounters {
 
 int64_t lookback_from(const v1::ForecastOptions& options, int64_t at) {
   const uint32_t days = options.lookback_days() == 0 ? kDefaultLookbackDays : options.lookback_days();
-  return at - int64_t{days} * model::kMsPerDay;
+  const int64_t span = int64_t{days} * model::kMsPerDay;
+  // An as_of near the earliest representable time has no earlier window.
+  return at < std::numeric_limits<int64_t>::min() + span ? std::numeric_limits<int64_t>::min()
+                                                         : at - span;
 }
 
 int64_t round_weighted(int64_t amount, std::optional<double> p) {
