@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "reference.hpp"
 #include "scenario.hpp"
@@ -598,6 +599,32 @@ TEST(LatestSnapshot, IndexStaysCurrentOnAppend) {
                                        rest.begin() + std::min(rest.size(), i + 40));
     ledger.append(batch);
     compare("after event " + std::to_string(i));
+  }
+}
+
+}  // namespace
+}  // namespace voronka::testing
+
+namespace voronka::testing {
+namespace {
+
+// A forecast as of the earliest representable time: nothing is open yet,
+// and the lookback window cannot reach before it (it would overflow).
+TEST(Forecast, AsOfTheEarliestTimeHasNothingOpen) {
+  const Scenario scenario = random_scenario(5, 40);
+  Ledger ledger;
+  for (const auto& p : scenario.processes) ASSERT_TRUE(ledger.add_process(p));
+  ledger.append(scenario.first_batch);
+  v1::ForecastOptions options;
+  options.mutable_filter()->set_process(scenario.processes[0].key());
+  options.mutable_filter()->set_as_of(std::numeric_limits<int64_t>::min() + 1);
+  options.set_lookback_days(365);
+  v1::ForecastReport report;
+  ASSERT_TRUE(forecast(ledger, options, &report));
+  EXPECT_EQ(report.open(), 0u);
+  for (const auto& stage : report.stages()) {
+    EXPECT_EQ(stage.open(), 0u) << stage.stage();
+    EXPECT_FALSE(stage.has_learned_probability()) << stage.stage();
   }
 }
 
