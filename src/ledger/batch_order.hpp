@@ -10,6 +10,7 @@
 
 #include "ledger/hash.hpp"
 #include "ledger/id_table.hpp"
+#include "ledger/large_vector.hpp"
 #include "model/key_equal.hpp"
 
 namespace voronka::ledger {
@@ -19,7 +20,7 @@ namespace voronka::ledger {
 // vector when the batch is in such an order already (the common case, which
 // costs one pass). `deal(i)` and `at(i)` read event i.
 template <typename DealOf, typename AtOf>
-std::vector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
+LargeVector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
   bool time_ordered = true;
   for (size_t i = 1; i < size && time_ordered; ++i) time_ordered = at(i - 1) <= at(i);
   if (time_ordered) return {};
@@ -27,9 +28,9 @@ std::vector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
   // Number each deal by first appearance; a deal's run of consecutive events
   // costs one lookup.
   IdTable groups;
-  std::vector<uint32_t> first_event;  // per group
-  std::vector<int64_t> last_at;       // per group
-  std::vector<uint32_t> group_of(size);
+  LargeVector<uint32_t> first_event;  // per group
+  LargeVector<int64_t> last_at;       // per group
+  LargeVector<uint32_t> group_of(size);
   bool deal_ordered = true;
   std::string_view previous;
   for (size_t i = 0; i < size; ++i) {
@@ -56,7 +57,7 @@ std::vector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
   }
   if (deal_ordered) return {};
 
-  std::vector<uint32_t> order(size);
+  LargeVector<uint32_t> order(size);
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     if (group_of[a] != group_of[b]) return group_of[a] < group_of[b];

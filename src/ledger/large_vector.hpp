@@ -9,6 +9,7 @@
 #define VORONKA_LEDGER_LARGE_VECTOR_HPP_
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -18,6 +19,20 @@
 #endif
 
 namespace voronka::ledger {
+
+// Asks for huge pages under the whole 2 MiB pages of [p, p + bytes), memory
+// not yet touched; advice only.
+inline void advise_large_pages(void* p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
 
 template <typename T>
 class LargePageAllocator {

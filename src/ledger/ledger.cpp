@@ -9,6 +9,7 @@
 #include "ledger/apply.hpp"
 #include "ledger/batch_order.hpp"
 #include "ledger/event_view.hpp"
+#include "ledger/large_vector.hpp"
 #include "model/key_equal.hpp"
 
 namespace voronka {
@@ -74,9 +75,12 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
                                        std::vector<uint32_t>* applied,
                                        const AppendProgress& progress = nullptr) {
   const size_t size = source.size();
-  std::vector<AppendResult> results(size);
+  std::vector<AppendResult> results;
+  results.reserve(size);
+  advise_large_pages(results.data(), size * sizeof(AppendResult));
+  results.resize(size);
   if (applied) applied->clear();
-  const std::vector<uint32_t> order = batch_order(
+  const LargeVector<uint32_t> order = batch_order(
       size, [&](size_t i) { return source.deal(i); }, [&](size_t i) { return source.at(i); });
 
   size_t opening = 0;

@@ -120,7 +120,7 @@ TEST(BatchOrder, KeepsOrderedBatchesAndSortsOthersPerDeal) {
 
   at = {3, 5, 2, 6, 0};  // deal a goes back in time
   const auto order = batch_order(deals.size(), deal_of, at_of);
-  EXPECT_EQ(order, (std::vector<uint32_t>{2, 0, 1, 3, 4}));
+  EXPECT_EQ(std::vector<uint32_t>(order.begin(), order.end()), (std::vector<uint32_t>{2, 0, 1, 3, 4}));
 
   at = {1, 1, 1, 1, 1};  // equal times keep batch order
   EXPECT_TRUE(batch_order(deals.size(), deal_of, at_of).empty());
