@@ -26,8 +26,7 @@ void scan_deals(const Scope& scope, Pick pick, Fn&& fn) {
   const ledger::State& s = scope.state();
   const DealReader& reader = scope.reader();
   const Period& period = scope.period();
-  const auto deals = static_cast<uint32_t>(s.deals.size());
-  for (uint32_t deal = 0; deal < deals; ++deal) {
+  for (uint32_t deal = scope.first_deal(); deal < scope.end_deal(); ++deal) {
     if (!scope.covers(deal)) continue;
     const int64_t opened = s.deals.opened_at[deal];
     if (pick == Pick::kCreated && !period.contains(opened)) continue;

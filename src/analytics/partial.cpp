@@ -1,5 +1,8 @@
 // The public report API: options checked, partial state computed under the
 // ledger's shared lock, merged and finished.
+#include <system_error>
+#include <thread>
+
 #include <google/protobuf/util/message_differencer.h>
 
 #include <fmt/format.h>
@@ -94,23 +97,10 @@ const v1::Filter& spec_filter(const v1::ReportSpec& spec) {
   }
 }
 
-Status compute(const ledger::State& state, const v1::ReportSpec& spec, v1::PartialState* out) {
-  out->Clear();
-  if (Status s = check_spec(spec); !s) return s;
-  Scope scope;
-  if (Status s = scope.init(state, spec_filter(spec)); !s) return s;
-  if (spec.has_whatif()) {
-    for (const auto& m : spec.whatif().stages()) {
-      if (find_row(scope.funnel().funnel(), m.stage()) < 0) {
-        return Status(Code::kNotFound, fmt::format("what-if: unknown stage '{}'", m.stage()));
-      }
-    }
-  }
-  out->set_format_version(kFormatVersion);
-  *out->mutable_spec() = spec;
-  *out->mutable_funnel() = scope.funnel().funnel();
-  out->set_as_of(scope.as_of());
-  out->set_as_of_given(scope.as_of_given());
+namespace {
+
+// The report's body over the scope's deals.
+void compute_body(const Scope& scope, const v1::ReportSpec& spec, v1::PartialState* out) {
   switch (spec.options_case()) {
     case v1::ReportSpec::kSnapshot:
       compute_snapshot(scope, spec.snapshot(), out->mutable_snapshot());
@@ -147,6 +137,70 @@ Status compute(const ledger::State& state, const v1::ReportSpec& spec, v1::Parti
     default:
       break;
   }
+}
+
+// `into` += `from`, for states of one report.
+void merge_body(const v1::PartialState& from, v1::PartialState* into) {
+  switch (from.body_case()) {
+    case v1::PartialState::kHistory: merge_history(from.history(), into->mutable_history()); break;
+    case v1::PartialState::kSnapshot: merge_snapshot(from.snapshot(), into->mutable_snapshot()); break;
+    case v1::PartialState::kDurations: merge_durations(from.durations(), into->mutable_durations()); break;
+    case v1::PartialState::kObligations: merge_obligations(from.obligations(), into->mutable_obligations()); break;
+    case v1::PartialState::kLosses: merge_losses(from.losses(), into->mutable_losses()); break;
+    case v1::PartialState::kOwners: merge_owners(from.owners(), into->mutable_owners()); break;
+    case v1::PartialState::kForecast: merge_forecast(from.forecast(), into->mutable_forecast()); break;
+    case v1::PartialState::kWindow: merge_window(from.window(), into->mutable_window()); break;
+    default: break;
+  }
+}
+
+// Computes the body over the scope's deals in two halves, the second on a
+// helper thread, and merges the halves as partitions merge: exactly.
+void compute_body_in_halves(Scope& scope, const v1::ReportSpec& spec, v1::PartialState* out) {
+  const uint32_t middle = scope.first_deal() + (scope.end_deal() - scope.first_deal()) / 2;
+  Scope second;
+  (void)second.init(scope.state(), spec_filter(spec));  // it resolved for `scope`
+  second.restrict_deals(middle, scope.end_deal());
+  scope.restrict_deals(scope.first_deal(), middle);
+  v1::PartialState second_half;
+  auto compute_second = [&] { compute_body(second, spec, &second_half); };
+  std::thread helper;
+  try {
+    helper = std::thread(compute_second);
+  } catch (const std::system_error&) {
+    compute_second();  // no thread to be had: the same work, in turn
+  }
+  compute_body(scope, spec, out);
+  if (helper.joinable()) helper.join();
+  merge_body(second_half, out);
+}
+
+}  // namespace
+
+Status compute(const ledger::State& state, const v1::ReportSpec& spec, v1::PartialState* out,
+               uint32_t parallel_from) {
+  out->Clear();
+  if (Status s = check_spec(spec); !s) return s;
+  Scope scope;
+  if (Status s = scope.init(state, spec_filter(spec)); !s) return s;
+  if (spec.has_whatif()) {
+    for (const auto& m : spec.whatif().stages()) {
+      if (find_row(scope.funnel().funnel(), m.stage()) < 0) {
+        return Status(Code::kNotFound, fmt::format("what-if: unknown stage '{}'", m.stage()));
+      }
+    }
+  }
+  out->set_format_version(kFormatVersion);
+  *out->mutable_spec() = spec;
+  *out->mutable_funnel() = scope.funnel().funnel();
+  out->set_as_of(scope.as_of());
+  out->set_as_of_given(scope.as_of_given());
+  const uint32_t deals = scope.end_deal() - scope.first_deal();
+  if (deals >= parallel_from && std::thread::hardware_concurrency() > 1) {
+    compute_body_in_halves(scope, spec, out);
+  } else {
+    compute_body(scope, spec, out);
+  }
   return Status::ok();
 }
 
@@ -180,17 +234,7 @@ Status merge(std::span<const v1::PartialState> parts, v1::PartialState* out) {
     }
     out->set_as_of(std::max(out->as_of(), part.as_of()));
     merge_funnel(part.funnel(), out->mutable_funnel());
-    switch (part.body_case()) {
-      case v1::PartialState::kHistory: merge_history(part.history(), out->mutable_history()); break;
-      case v1::PartialState::kSnapshot: merge_snapshot(part.snapshot(), out->mutable_snapshot()); break;
-      case v1::PartialState::kDurations: merge_durations(part.durations(), out->mutable_durations()); break;
-      case v1::PartialState::kObligations: merge_obligations(part.obligations(), out->mutable_obligations()); break;
-      case v1::PartialState::kLosses: merge_losses(part.losses(), out->mutable_losses()); break;
-      case v1::PartialState::kOwners: merge_owners(part.owners(), out->mutable_owners()); break;
-      case v1::PartialState::kForecast: merge_forecast(part.forecast(), out->mutable_forecast()); break;
-      case v1::PartialState::kWindow: merge_window(part.window(), out->mutable_window()); break;
-      default: break;
-    }
+    merge_body(part, out);
   }
   return Status::ok();
 }

@@ -72,6 +72,16 @@ void merge_owners(const v1::OwnersTally& from, v1::OwnersTally* into);
 void merge_forecast(const v1::ForecastState& from, v1::ForecastState* into);
 void merge_window(const v1::WindowState& from, v1::WindowState* into);
 
+// A report over at least this many deals splits its scan over two threads,
+// where the machine has two cores: below, a thread costs more than it saves.
+inline constexpr uint32_t kParallelFromDeals = uint32_t{1} << 18;
+
+// The partial state of a report over a ledger's state. The scan runs in two
+// halves on two threads when it covers at least `parallel_from` deals; the
+// halves merge into exactly the state of one scan.
+Status compute(const ledger::State& state, const v1::ReportSpec& spec, v1::PartialState* out,
+               uint32_t parallel_from = kParallelFromDeals);
+
 // Checks a spec's options: periods, breakdowns, windows, multipliers.
 Status check_spec(const v1::ReportSpec& spec);
 

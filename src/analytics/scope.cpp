@@ -12,6 +12,7 @@ namespace voronka::analytics {
 
 Status Scope::init(const ledger::State& state, const v1::Filter& filter) {
   state_ = &state;
+  end_deal_ = static_cast<uint32_t>(state.deals.size());
   as_of_given_ = filter.has_as_of();
   as_of_ = as_of_given_ ? filter.as_of() : (state.latest_at == kNever ? 0 : state.latest_at);
   if (filter.has_from()) period_.from = filter.from();

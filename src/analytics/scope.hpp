@@ -40,6 +40,15 @@ class Scope {
   const std::vector<uint16_t>& versions() const { return versions_; }
   const std::string& process_key() const { return process_key_; }
 
+  // The deals a scan visits, [first_deal, end_deal): all of them unless the
+  // scan is split into parts.
+  uint32_t first_deal() const { return first_deal_; }
+  uint32_t end_deal() const { return end_deal_; }
+  void restrict_deals(uint32_t first, uint32_t end) {
+    first_deal_ = first;
+    end_deal_ = end;
+  }
+
   // Whether a deal belongs to the covered processes and was opened by as_of.
   bool covers(uint32_t deal) const {
     return version_covered_[state_->deals.version[deal]] && reader_->exists(deal);
@@ -51,6 +60,7 @@ class Scope {
   const ledger::State* state_ = nullptr;
   int64_t as_of_ = 0;
   bool as_of_given_ = false;
+  uint32_t first_deal_ = 0, end_deal_ = 0;
   Period period_;
   std::string process_key_;
   std::vector<uint16_t> versions_;

@@ -5,6 +5,8 @@
 
 #include <random>
 
+#include "analytics/reports.hpp"
+#include "ledger/access.hpp"
 #include "scenario.hpp"
 #include "voronka/analytics.hpp"
 #include "voronka/time.hpp"
@@ -97,6 +99,39 @@ TEST_P(MergeEqualsWhole, ForEveryReport) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, MergeEqualsWhole, ::testing::Values(11u, 12u, 13u));
+
+// A large scan runs in two halves on two threads; forced on small ledgers,
+// it must give every report exactly as one scan does.
+class HalvesEqualWhole : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(HalvesEqualWhole, ForEveryReport) {
+  const Scenario scenario = random_scenario(GetParam(), 240);
+  World world, empty;
+  build_world(scenario, &world);
+  std::vector<v1::ReportSpec> specs = every_report(scenario);
+  for (const char* name : {"snapshot", "durations", "obligations", "forecast"}) {
+    specs.push_back(*report_spec(name));
+  }
+  for (const World* w : {&world, &empty}) {
+    const ledger::State& state = ledger::Access::state(w->ledger);
+    for (const v1::ReportSpec& spec : specs) {
+      v1::PartialState one_scan, halves;
+      const Status whole = analytics::compute(state, spec, &one_scan, UINT32_MAX);
+      ASSERT_EQ(analytics::compute(state, spec, &halves, 0).message(), whole.message());
+      if (w == &empty && !whole) continue;  // it knows no process a report names
+      ASSERT_TRUE(whole) << report_name(spec) << ": " << whole.message();
+      v1::Report expected, report;
+      ASSERT_TRUE(finish_partial(one_scan, &expected));
+      ASSERT_TRUE(finish_partial(halves, &report));
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(report, expected))
+          << report_name(spec) << "\nhalves:\n"
+          << report.ShortDebugString().substr(0, 2000) << "\none scan:\n"
+          << expected.ShortDebugString().substr(0, 2000);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, HalvesEqualWhole, ::testing::Values(21u, 22u, 23u));
 
 TEST(MergeErrors, StatesThatDoNotBelongTogether) {
   const Scenario scenario = random_scenario(5, 60);
