@@ -29,7 +29,10 @@
 //   kNone   whatever the operating system wrote back by itself; sync() and
 //           checkpoint() still sync.
 // A machine crash can tear the last record; the next writable open drops the
-// torn tail (OpenInfo::dropped_tail_bytes), never a complete record.
+// torn tail (OpenInfo::dropped_tail_bytes), never a complete record. A large
+// batch is written record by record (at most 65,536 events each) as it is
+// encoded, so a crash during its append may leave the first of its records:
+// events of an append that had not returned, in the order it applied them.
 //
 // Failures. If writing or syncing the log fails after the ledger accepted a
 // batch, the in-memory ledger holds events the file may lack. From then on

@@ -132,14 +132,16 @@ struct Store::Impl {
     return failure;
   }
 
-  // Cuts the encoder's batch into a frame at the end of `buffer`.
+  // Cuts the encoder's batch into a frame at the end of `buffer`, the frames
+  // not yet written, and moves `next` past it.
   void cut(LogPosition* next) {
     const size_t events = encoder->size();
     if (events == 0) return;
     encoder->finish(&payload);
-    next->last_record_offset = position.offset + buffer.size();
+    const size_t before = buffer.size();
+    next->last_record_offset = next->offset;
     next->last_record_crc = store::append_frame(payload, &buffer);
-    next->offset = position.offset + buffer.size();
+    next->offset += buffer.size() - before;
     ++next->records;
     next->events += events;
   }
@@ -153,6 +155,7 @@ struct Store::Impl {
     constexpr size_t kAhead = 8;
     buffer.clear();
     LogPosition next = position;
+    uint64_t unwritten = position.offset;  // where `buffer` goes in the file
     std::array<ledger::EventView, kAhead> ahead;
     auto prepare = [&](size_t k) {
       if (k >= applied.size()) return;
@@ -164,18 +167,29 @@ struct Store::Impl {
       const ledger::EventView view = ahead[k % kAhead];
       prepare(k + kAhead);
       if (Status s = encoder->add(view); !s) return fail(s);
-      if (encoder->full()) cut(&next);
+      if (encoder->full()) {
+        // Each frame goes to the file once cut: a large batch is never held
+        // whole, and the buffer stays small enough to stay in the cache.
+        cut(&next);
+        if (Status s = write_frames(unwritten); !s) return s;
+        unwritten = next.offset;
+      }
     }
     cut(&next);
-    return write(next, applied.size());
+    if (Status s = write_frames(unwritten); !s) return s;
+    return commit(next, applied.size());
   }
 
-  // Writes `buffer`, which takes the log to `next`, and makes it as durable
-  // as the mode asks.
-  Status write(const LogPosition& next, uint64_t events) {
-    if (Status s = file.write_at(position.offset, buffer.data(), buffer.size()); !s) {
-      return fail(s);
-    }
+  // Writes `buffer` at file offset `at` and empties it.
+  Status write_frames(uint64_t at) {
+    if (Status s = file.write_at(at, buffer.data(), buffer.size()); !s) return fail(s);
+    buffer.clear();
+    return Status::ok();
+  }
+
+  // Moves the log's end to `next`, whose frames are written, and makes them
+  // as durable as the mode asks.
+  Status commit(const LogPosition& next, uint64_t events) {
     position = next;
     switch (options.durability) {
       case Durability::kSync:
@@ -389,7 +403,8 @@ Status Store::add_process(const v1::Process& definition, uint16_t* version_id, b
   next.last_record_crc = store::append_frame(m.payload, &m.buffer);
   next.offset = m.position.offset + m.buffer.size();
   ++next.records;
-  return m.write(next, 0);
+  if (Status s = m.write_frames(m.position.offset); !s) return s;
+  return m.commit(next, 0);
 }
 
 Status Store::append(std::span<const v1::Event> events, std::vector<AppendResult>* results) {

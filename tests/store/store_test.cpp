@@ -226,11 +226,16 @@ TEST(Store, SplitsLargeBatchesIntoRecords) {
     std::vector<AppendResult> results;
     ASSERT_TRUE(store->append(table.columns(), &results));
     EXPECT_EQ(store->stats().records, 2 + (table.size() + 65535) / 65536);
+    // A record after the batch's records starts where they end.
+    v1::Process renamed = generator_processes()[0];
+    renamed.set_name("Typical sale, renamed");
+    ASSERT_TRUE(store->add_process(renamed));
   }
   OpenInfo info;
   auto store = open_store(path, {}, &info);
   EXPECT_EQ(info.replayed_events, table.size());
   EXPECT_EQ(store->ledger().stats().deals, 30000u);
+  EXPECT_EQ(store->ledger().process("typical_sale")->version(), 2u);
 }
 
 TEST(Store, GeneratorDataTakesFewerThan16BytesPerEvent) {
