@@ -1,11 +1,13 @@
 #include "voronka/store.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <random>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -13,6 +15,7 @@
 
 #include "ledger/access.hpp"
 #include "ledger/event_view.hpp"
+#include "store/applied_so_far.hpp"
 #include "store/batch_encoder.hpp"
 #include "store/checkpoint.hpp"
 #include "store/dictionary.hpp"
@@ -26,11 +29,16 @@
 
 namespace voronka {
 
+using store::AppliedSoFar;
 using store::Dictionary;
 using store::File;
 using store::LogPosition;
 
 namespace {
+
+// A batch of at least this many events is encoded on a helper thread while
+// the ledger applies it; for a smaller one the thread costs more than it saves.
+constexpr size_t kFollowFromEvents = size_t{1} << 17;
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -146,37 +154,83 @@ struct Store::Impl {
     next->events += events;
   }
 
-  // Encodes and logs the accepted events; `view(i, &view)` reads the i-th.
-  // The dictionary lookups of each event are prefetched a few events ahead:
-  // in a large store they miss the cache, and overlapping them is most of
-  // the encoder's speed.
+  // Encodes and writes the accepted events, as far as `applied` gets, and
+  // moves `*next` past their records; `view(i, &view)` reads the batch's
+  // i-th event. The dictionary lookups of each event are prefetched a few
+  // events ahead: in a large store they miss the cache, and overlapping them
+  // is most of the encoder's speed. Touches only the encoder, the file and
+  // the scratch buffers, so it may run beside the ledger's append.
   template <typename ViewOf>
-  Status log_events(const std::vector<uint32_t>& applied, ViewOf&& view_of) {
+  Status encode_events(AppliedSoFar& applied, ViewOf&& view_of, LogPosition* next) {
     constexpr size_t kAhead = 8;
     buffer.clear();
-    LogPosition next = position;
+    *next = position;
     uint64_t unwritten = position.offset;  // where `buffer` goes in the file
     std::array<ledger::EventView, kAhead> ahead;
+    size_t ready = applied.wait_beyond(0);
     auto prepare = [&](size_t k) {
-      if (k >= applied.size()) return;
+      if (k >= ready) return;
       view_of(applied[k], &ahead[k % kAhead]);
       encoder->prefetch(ahead[k % kAhead]);
     };
     for (size_t k = 0; k < kAhead; ++k) prepare(k);
-    for (size_t k = 0; k < applied.size(); ++k) {
+    for (size_t k = 0; k < ready;) {
       const ledger::EventView view = ahead[k % kAhead];
       prepare(k + kAhead);
       if (Status s = encoder->add(view); !s) return fail(s);
       if (encoder->full()) {
         // Each frame goes to the file once cut: a large batch is never held
         // whole, and the buffer stays small enough to stay in the cache.
-        cut(&next);
+        cut(next);
         if (Status s = write_frames(unwritten); !s) return s;
-        unwritten = next.offset;
+        unwritten = next->offset;
+      }
+      if (++k == ready) {
+        const size_t seen = ready;
+        ready = applied.wait_beyond(seen);
+        for (size_t j = seen; j < std::min(seen + kAhead, ready); ++j) prepare(j);
       }
     }
-    cut(&next);
-    if (Status s = write_frames(unwritten); !s) return s;
+    cut(next);
+    return write_frames(unwritten);
+  }
+
+  // Runs the ledger's append of `size` events, `apply(on_progress)`, which
+  // fills `applied` and calls on_progress now and then when `reports` is
+  // set; and logs the accepted events. A large batch whose append reports
+  // progress is encoded on a helper thread while the ledger applies it.
+  template <typename Apply, typename ViewOf>
+  Status append_and_log(size_t size, bool reports, std::vector<uint32_t>& applied, Apply&& apply,
+                        ViewOf&& view_of) {
+    applied.reserve(size);  // the encoder reads it while the ledger appends to it
+    AppliedSoFar so_far(applied);
+    LogPosition next;
+    Status logged;
+    auto encode = [&] { logged = encode_events(so_far, view_of, &next); };
+    std::thread helper;
+    if (reports && size >= kFollowFromEvents && std::thread::hardware_concurrency() > 1) {
+      try {
+        helper = std::thread(encode);
+      } catch (const std::system_error&) {
+        // no thread to be had: encode after the ledger, as a small batch does
+      }
+    }
+    const bool following = helper.joinable();
+    {
+      // Ends the batch for the helper even when the append throws.
+      struct Finish {
+        AppliedSoFar& so_far;
+        std::thread& helper;
+        ~Finish() {
+          so_far.publish(/*finished=*/true);
+          if (helper.joinable()) helper.join();
+        }
+      } finish{so_far, helper};
+      apply([&so_far] { so_far.publish(/*finished=*/false); });
+    }
+    if (!following) encode();
+    if (!logged) return logged;
+    if (applied.empty()) return Status::ok();
     return commit(next, applied.size());
   }
 
@@ -416,12 +470,15 @@ Status Store::append(std::span<const v1::Event> events, std::vector<AppendResult
     out.assign(events.size(), AppendResult{Outcome::kRejected, s});
     return s;
   }
+  if (m.in_memory) {
+    out = m.ledger->append(events);
+    return Status::ok();
+  }
   std::vector<uint32_t> applied;
-  out = m.ledger->append(events, m.in_memory ? nullptr : &applied);
-  if (applied.empty()) return Status::ok();
-  return m.log_events(applied, [&events](uint32_t i, ledger::EventView* view) {
-    *view = ledger::view_of(events[i]);
-  });
+  return m.append_and_log(
+      events.size(), /*reports=*/false, applied,
+      [&](const auto&) { out = m.ledger->append(events, &applied); },
+      [&events](uint32_t i, ledger::EventView* view) { *view = ledger::view_of(events[i]); });
 }
 
 Status Store::append(const EventColumns& events, std::vector<AppendResult>* results,
@@ -434,12 +491,22 @@ Status Store::append(const EventColumns& events, std::vector<AppendResult>* resu
     out.assign(events.size, AppendResult{Outcome::kRejected, s});
     return s;
   }
+  if (m.in_memory) {
+    out = m.ledger->append(events, nullptr, progress);
+    return Status::ok();
+  }
   std::vector<uint32_t> applied;
-  out = m.ledger->append(events, m.in_memory ? nullptr : &applied, progress);
-  if (applied.empty()) return Status::ok();
-  return m.log_events(applied, [&events](uint32_t i, ledger::EventView* view) {
-    (void)ledger::view_of(events, i, view);  // accepted rows read cleanly
-  });
+  return m.append_and_log(
+      events.size, /*reports=*/true, applied,
+      [&](const auto& on_progress) {
+        out = m.ledger->append(events, &applied, [&](uint64_t done, uint64_t total) {
+          on_progress();
+          if (progress) progress(done, total);
+        });
+      },
+      [&events](uint32_t i, ledger::EventView* view) {
+        (void)ledger::view_of(events, i, view);  // accepted rows read cleanly
+      });
 }
 
 Status Store::sync() {
