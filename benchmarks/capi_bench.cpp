@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/large_vector.hpp"
 #include "voronka/voronka.h"
 #include "voronka/voronka.hpp"
 
@@ -20,17 +21,21 @@ namespace {
 // NUL-terminated strings. Each C column's text is packed in row order in
 // one buffer, as the C++ table's is (and as a host that parses a file has
 // it), so that the two calls read equally compact memory; rows that share a
-// string in the table share the pointer.
+// string in the table share the pointer. Both live on huge pages where the
+// system offers them, as the generator's table does.
+template <typename T>
+using Column = voronka::ledger::LargeVector<T>;
+
 struct Batch {
   voronka::EventTable table;
-  std::vector<char> text[8];
-  std::vector<const char*> columns[8];
-  std::vector<uint8_t> kinds;
+  Column<char> text[8];
+  Column<const char*> columns[8];
+  Column<uint8_t> kinds;
   vrk_event_columns c{};
 };
 
-void pack_c_strings(const voronka::TextColumn& column, std::vector<char>* text,
-                    std::vector<const char*>* pointers) {
+void pack_c_strings(const voronka::TextColumn& column, Column<char>* text,
+                    Column<const char*>* pointers) {
   constexpr size_t kNull = SIZE_MAX;
   std::vector<size_t> offsets(column.size(), kNull);
   const char* previous_data = nullptr;
