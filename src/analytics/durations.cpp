@@ -30,19 +30,21 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
   const Accumulator fresh(rows);
   std::vector<Accumulator> accs(1, fresh);
   int64_t time_in[kMaxStages];
+  const bool cumulative = options.cumulative();
 
   scan_deals(scope, pick_of(options.basis()), [&](uint32_t deal, const DealAt& at, int64_t date) {
     const uint16_t version = s.deals.version[deal];
     // Completed visits only: a visit still going on has no duration yet.
+    // Without branches: which visits count varies from deal to deal, and
+    // mispredicting it cost more than the arithmetic.
     StageMask seen = 0, measured = 0;
     reader.for_each_visit(deal, [&](int stage, int64_t start, int64_t end) {
       const StageMask bit = StageMask{1} << stage;
       const bool first = (seen & bit) == 0;
       seen |= bit;
-      if (first) time_in[stage] = 0;
-      if (end == kNever || (!first && !options.cumulative())) return;
-      time_in[stage] += end - start;
-      measured |= bit;
+      const bool counts = end != kNever && (first || cumulative);
+      time_in[stage] = (first ? 0 : time_in[stage]) + (counts ? end - start : 0);
+      measured |= counts ? bit : 0;
     });
     auto add = [&](Accumulator& acc) {
       for (StageMask bits = measured; bits != 0; bits &= bits - 1) {
