@@ -66,18 +66,18 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
 
-# Only the tests that run threads (the C API, the ledger, reports scanned in
-# two halves, a store encoding a large batch beside the ledger): building
+# Only the tests that run threads (the C API, the ledger, CSV text and reports
+# read in two halves, a store encoding a large batch beside the ledger): building
 # everything with TSan would add minutes and find nothing the other builds do
 # not.
 tsan: deps
 	cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVORONKA_SANITIZE=thread \
 	  -DVORONKA_BUILD_BENCHMARKS=OFF -DVORONKA_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS)
-	cmake --build $(TSAN_DIR) -j$(JOBS) --target c_api_threads_test ledger_test analytics_test \
-	  store_test
+	cmake --build $(TSAN_DIR) -j$(JOBS) --target c_api_threads_test ledger_test io_test \
+	  analytics_test store_test
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --test-dir $(TSAN_DIR) --output-on-failure -j$(JOBS) \
-	    -R '^(c_api_threads_test|LedgerConcurrency\.|Seeds/HalvesEqualWhole\.|Store\.SplitsLarge)'
+	    -R '^(c_api_threads_test|LedgerConcurrency\.|CsvHalves\.|Seeds/HalvesEqualWhole\.|Store\.SplitsLarge)'
 
 fuzz: deps
 	@$(MAKE) --no-print-directory deps PACKAGES="$(FUZZ_PACKAGES)"

@@ -2,6 +2,8 @@
 // turned into columns, or rejected with its line and the reason.
 #include <algorithm>
 #include <charconv>
+#include <future>
+#include <iterator>
 #include <limits>
 
 #include <fmt/format.h>
@@ -156,29 +158,65 @@ size_t count_lines(std::string_view text) {
 class CsvReader {
  public:
   CsvReader(const CsvOptions& options, EventFileBuilder::Data* data)
-      : options_(options), d_(*data) {}
+      : options_(options), d_(data) {}
 
-  Status read() {
-    std::string_view text = d_.text;
+  Status read(size_t halves_from) {
+    std::string_view text = d_->text;
     if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
-    CsvScanner scanner(text, &d_.arena);
+    CsvScanner scanner(text, &d_->arena);
     CsvRecord record;
     if (!scanner.next(&record)) {
       return Status(Code::kInvalidArgument, "the file is empty: it has no header row");
     }
     if (Status s = read_header(record); !s) return s;
-    // The line count bounds the row count: columns are reserved once.
-    capacity_ = count_lines(text);
-    d_.at.reserve(capacity_);
-    d_.kind.reserve(capacity_);
-    d_.lines.reserve(capacity_);
-    d_.offsets.reserve(capacity_);
-    while (scanner.next(&record)) read_row(record);
+    const size_t rows_begin = scanner.position();
+    const size_t split = split_point(text, rows_begin, halves_from);
+    const size_t lines_before = count_lines(text.substr(rows_begin, split - rows_begin));
+    // The line count bounds the row count (one more for a last line without
+    // a line end): columns are reserved once.
+    reserve_columns(lines_before + count_lines(text.substr(split)) + 1);
+    if (split == text.size()) {
+      read_rows(&scanner, text.size());
+    } else {
+      read_in_halves(&scanner, text, split, lines_before);
+    }
     finish_columns();
     return Status::ok();
   }
 
  private:
+  // Where a second thread starts reading: the line start nearest after the
+  // middle of the rows; the end of the text when it is too short to split.
+  static size_t split_point(std::string_view text, size_t rows_begin, size_t halves_from) {
+    if (text.size() - rows_begin < halves_from) return text.size();
+    const size_t lf = text.find('\n', rows_begin + (text.size() - rows_begin) / 2);
+    return lf == std::string_view::npos ? text.size() : lf + 1;
+  }
+  // Reserves every column a row may write.
+  void reserve_columns(size_t rows) {
+    d_->at.reserve(rows);
+    d_->kind.reserve(rows);
+    d_->lines.reserve(rows);
+    d_->offsets.reserve(rows);
+    if (field_of_[kAmountColumn] != width_) d_->amount.reserve(rows);
+    for (const auto& [column, field] : text_fields_) d_->text_columns[column].reserve(rows);
+  }
+  // Reads the rows that start before `limit`.
+  void read_rows(CsvScanner* scanner, size_t limit) {
+    CsvRecord record;
+    while (scanner->position() < limit && scanner->next(&record)) read_row(record);
+  }
+  // Reads the rows after `split` on a second thread while this one reads
+  // the `lines` lines before, as if a row starts at `split`. That guess is
+  // checked afterwards: the first half's last row must end right there.
+  // Only a line break inside quotes (or blank lines) at that spot can make
+  // it wrong, and then the second half's work is dropped and this thread
+  // reads on.
+  void read_in_halves(CsvScanner* scanner, std::string_view text, size_t split, size_t lines);
+  // Adds the `rows` rows `second` read into the columns' windows from row
+  // `first_row` on.
+  void take_second_half(EventFileBuilder::Data&& second, size_t first_row);
+
   Status read_header(const CsvRecord& header);
   void read_row(const CsvRecord& record);
   void finish_columns();
@@ -187,19 +225,76 @@ class CsvReader {
   // when a mapping renamed it.
   std::string label(size_t field) const;
   void reject(const CsvRecord& record, std::string error) {
-    d_.rejects.push_back(CsvReject{record.line, std::string(record.text), std::move(error)});
+    d_->rejects.push_back(CsvReject{record.line, std::string(record.text), std::move(error)});
   }
 
   const CsvOptions& options_;
-  EventFileBuilder::Data& d_;
+  EventFileBuilder::Data* d_;
   size_t width_ = 0;                      // fields per row
   std::array<size_t, kColumnCount> field_of_{};  // a column's field; width_ when absent
   std::vector<std::string_view> names_;   // the header's names, trimmed
   std::vector<int> column_of_;            // a field's column, or -1
   std::vector<std::pair<Column, size_t>> text_fields_;  // text columns to keep
-  size_t capacity_ = 0;  // the most rows the text can hold
   bool amounts_ = false;  // whether a row had an amount yet
 };
+
+void CsvReader::read_in_halves(CsvScanner* scanner, std::string_view text, size_t split,
+                               size_t lines) {
+  // The first half has at most one row per line: the second's rows go
+  // right after that many, and move down only when some lines were not rows.
+  EventFileBuilder::Data second;
+  second.text = d_->text;  // offsets count from the same place
+  for (size_t column = 0; column < kColumnCount; ++column) {
+    if (d_->text_columns[column].reserved()) {
+      second.text_columns[column] = d_->text_columns[column].window(lines);
+    }
+  }
+  if (d_->amount.reserved()) second.amount = d_->amount.window(lines);
+  second.at = d_->at.window(lines);
+  second.kind = d_->kind.window(lines);
+  second.lines = d_->lines.window(lines);
+  second.offsets = d_->offsets.window(lines);
+
+  CsvReader second_reader = *this;  // the header as read
+  second_reader.d_ = &second;
+  const uint64_t second_line = scanner->line() + lines;
+  CsvScanner second_scanner(text.substr(split), &second.arena, second_line);
+  auto reading = std::async(std::launch::async, [&] {
+    second_reader.read_rows(&second_scanner, std::string_view::npos);
+  });
+  read_rows(scanner, split);
+  reading.get();
+  if (scanner->position() == split && scanner->line() == second_line) {
+    take_second_half(std::move(second), lines);
+  } else {
+    read_rows(scanner, text.size());  // over what the second half wrote
+  }
+}
+
+void CsvReader::take_second_half(EventFileBuilder::Data&& second, size_t first_row) {
+  const size_t rows = d_->lines.size();
+  const size_t second_rows = second.lines.size();
+  auto join = [&](auto* column, const auto& second_column, const auto& none) {
+    if (second_column.empty()) {
+      if (!column->empty()) column->resize(rows + second_rows, none);
+      return;
+    }
+    column->resize(rows, none);  // when the first half did not use it
+    column->append_window(first_row, second_rows);
+  };
+  for (size_t column = 0; column < kColumnCount; ++column) {
+    join(&d_->text_columns[column], second.text_columns[column], std::string_view());
+  }
+  join(&d_->amount, second.amount, kNoAmount);
+  amounts_ = !d_->amount.empty();
+  join(&d_->at, second.at, int64_t{0});
+  join(&d_->kind, second.kind, EventKind{});
+  join(&d_->lines, second.lines, uint64_t{0});
+  join(&d_->offsets, second.offsets, uint64_t{0});
+  d_->rejects.insert(d_->rejects.end(), std::make_move_iterator(second.rejects.begin()),
+                     std::make_move_iterator(second.rejects.end()));
+  d_->arena.adopt(std::move(second.arena));
+}
 
 Status CsvReader::read_header(const CsvRecord& header) {
   if (header.problem != CsvProblem::kNone) {
@@ -308,7 +403,7 @@ Status CsvReader::read_header(const CsvRecord& header) {
                               quoted_list(names_)));
   }
 
-  d_.header = header.text;
+  d_->header = header.text;
   for (size_t column = 0; column < kColumnCount; ++column) {
     if (kTextMembers[column] != nullptr && field_of_[column] != width_) {
       text_fields_.emplace_back(static_cast<Column>(column), field_of_[column]);
@@ -398,59 +493,64 @@ void CsvReader::read_row(const CsvRecord& record) {
 
   // A column starts at its first value: one empty on every row (as field
   // and value often are) costs nothing and stays unused.
-  const size_t row = d_.lines.size();
+  const size_t row = d_->lines.size();
   for (const auto& [column, field] : text_fields_) {
     const std::string_view value = fields[field];
-    auto& values = d_.text_columns[column];
+    auto& values = d_->text_columns[column];
     if (values.empty()) {
       if (value.empty()) continue;
-      values.reserve(capacity_);
-      values.resize(row);
+      values.resize(row, std::string_view());
     }
     values.push_back(value);
   }
   if (!amounts_ && amount != kNoAmount) {
     amounts_ = true;
-    d_.amount.reserve(capacity_);
-    d_.amount.resize(row, kNoAmount);
+    d_->amount.resize(row, kNoAmount);
   }
-  if (amounts_) d_.amount.push_back(amount);
-  d_.at.push_back(at);
-  d_.kind.push_back(*kind);
-  d_.lines.push_back(record.line);
-  d_.offsets.push_back(static_cast<uint64_t>(record.text.data() - d_.text.data()));
+  if (amounts_) d_->amount.push_back(amount);
+  d_->at.push_back(at);
+  d_->kind.push_back(*kind);
+  d_->lines.push_back(record.line);
+  d_->offsets.push_back(static_cast<uint64_t>(record.text.data() - d_->text.data()));
 }
 
 void CsvReader::finish_columns() {
-  const size_t size = d_.lines.size();
-  for (auto& values : d_.text_columns) {
-    if (!values.empty()) values.resize(size);
+  const size_t size = d_->lines.size();
+  for (auto& values : d_->text_columns) {
+    if (!values.empty()) values.resize(size, std::string_view());
   }
-  if (!d_.amount.empty()) d_.amount.resize(size, kNoAmount);
+  if (!d_->amount.empty()) d_->amount.resize(size, kNoAmount);
+}
+
+// Reads `data->text` into the fresh columns of `data`, or empties it.
+Status read_text(const CsvOptions& options, EventFile* out, size_t halves_from) {
+  Status s = CsvReader(options, &EventFileBuilder::data(out)).read(halves_from);
+  if (!s) EventFileBuilder::reset(out);
+  return s;
+}
+
+Status parse_events_csv(std::string text, const CsvOptions& options, EventFile* out,
+                        size_t halves_from) {
+  EventFileBuilder::Data& data = EventFileBuilder::reset(out);
+  data.owned = std::move(text);
+  data.text = data.owned;
+  return read_text(options, out, halves_from);
 }
 
 }  // namespace io
 
 Status parse_events_csv(std::string text, const CsvOptions& options, EventFile* out) {
-  io::EventFileBuilder::Data& data = io::EventFileBuilder::reset(out);
-  data.owned = std::move(text);
-  data.text = data.owned;
-  if (Status s = io::CsvReader(options, &data).read(); !s) {
-    io::EventFileBuilder::reset(out);
-    return s;
-  }
-  return Status::ok();
+  return io::parse_events_csv(std::move(text), options, out, io::kReadInHalvesFromBytes);
 }
 
 Status read_events_csv(const std::string& path, const CsvOptions& options, EventFile* out) {
   io::EventFileBuilder::Data& data = io::EventFileBuilder::reset(out);
-  Status s = data.file.load(path);
-  if (s) {
-    data.text = data.file.text();
-    s = io::CsvReader(options, &data).read();
+  if (Status s = data.file.load(path); !s) {
+    io::EventFileBuilder::reset(out);
+    return s;
   }
-  if (!s) io::EventFileBuilder::reset(out);
-  return s;
+  data.text = data.file.text();
+  return io::read_text(options, out, io::kReadInHalvesFromBytes);
 }
 
 }  // namespace voronka

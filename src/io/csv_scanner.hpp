@@ -45,8 +45,10 @@ struct CsvRecord {
 class CsvScanner {
  public:
   // `text` must outlive the records; fields that need unescaping are
-  // written to `arena`.
-  CsvScanner(std::string_view text, TextArena* arena) : text_(text), arena_(arena) {}
+  // written to `arena`. `first_line` is the line `text` starts on, for
+  // scanning a file from a place other than its beginning.
+  CsvScanner(std::string_view text, TextArena* arena, uint64_t first_line = 1)
+      : text_(text), line_(first_line), arena_(arena) {}
 
   // Reads the next record into `record`; false at the end of the text.
   //
@@ -59,6 +61,10 @@ class CsvScanner {
   // Where the record starting at `begin` ends (before its line end), for a
   // record that next() read without a problem.
   static size_t record_end(std::string_view text, size_t begin);
+
+  // Where the next record or blank line starts in the text, and its line.
+  size_t position() const { return pos_; }
+  uint64_t line() const { return line_; }
 
  private:
   // Ends a malformed record at the end of the line holding `at`.

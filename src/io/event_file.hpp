@@ -11,16 +11,14 @@
 #include "io/csv_columns.hpp"
 #include "io/file_contents.hpp"
 #include "io/text_arena.hpp"
-#include "ledger/large_vector.hpp"
+#include "io/row_column.hpp"
 #include "voronka/csv.hpp"
 
 namespace voronka {
 
-// The columns are large and written once, front to back: huge pages spare
-// most of the page faults of filling them (see ledger/large_vector.hpp).
 struct EventFile::Data {
   template <typename T>
-  using Column = ledger::LargeVector<T>;
+  using Column = io::RowColumn<T>;
 
   // The whole file; fields point into it. It is either a file's contents
   // or text handed over in memory.
@@ -54,7 +52,15 @@ class EventFileBuilder {
     file->data_ = std::make_unique<EventFile::Data>();
     return *file->data_;
   }
+  static Data& data(EventFile* file) { return *file->data_; }
 };
+
+// Texts of this many bytes or more are read in two halves on two threads.
+inline constexpr size_t kReadInHalvesFromBytes = size_t{1} << 20;
+
+// parse_events_csv, reading in halves from `halves_from` bytes of text.
+Status parse_events_csv(std::string text, const CsvOptions& options, EventFile* out,
+                        size_t halves_from);
 
 }  // namespace io
 }  // namespace voronka

@@ -30,6 +30,13 @@ class TextArena {
     return result;
   }
 
+  // Keeps `other`'s strings alive as long as this arena; `other` is left
+  // empty.
+  void adopt(TextArena&& other) {
+    for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
+    other = TextArena();
+  }
+
  private:
   static constexpr size_t kBlockSize = size_t{16} << 10;
 
