@@ -213,7 +213,7 @@ class CsvReader {
   // it wrong, and then the second half's work is dropped and this thread
   // reads on.
   void read_in_halves(CsvScanner* scanner, std::string_view text, size_t split, size_t lines);
-  // Adds the `rows` rows `second` read into the columns' windows from row
+  // Adds the rows `second` read into the columns' windows from row
   // `first_row` on.
   void take_second_half(EventFileBuilder::Data&& second, size_t first_row);
 
