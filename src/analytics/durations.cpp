@@ -46,10 +46,11 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
       time_in[stage] = (first ? 0 : time_in[stage]) + (counts ? end - start : 0);
       measured |= counts ? bit : 0;
     });
+    const int* const rows_of = scope.funnel().rows_of(version);
     auto add = [&](Accumulator& acc) {
       for (StageMask bits = measured; bits != 0; bits &= bits - 1) {
         const int stage = std::countr_zero(bits);
-        acc.stages[scope.funnel().row(version, stage)].add(time_in[stage]);
+        acc.stages[rows_of[stage]].add(time_in[stage]);
       }
       const int64_t opened = s.deals.opened_at[deal];
       if (at.status == DealStatus::kWon) acc.to_won.add(at.closed_at - opened);

@@ -29,6 +29,8 @@ class FunnelMap {
 
   int rows() const { return funnel_.stages_size(); }
   int row(uint16_t version, int stage) const { return rows_[version][stage]; }
+  // The rows of a version's stages, by stage.
+  const int* rows_of(uint16_t version) const { return rows_[version].data(); }
   const v1::Funnel& funnel() const { return funnel_; }
   const std::string& key(int row) const { return funnel_.stages(row).key(); }
 

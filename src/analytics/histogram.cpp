@@ -17,8 +17,8 @@ void Histogram::merge(const Histogram& other) {
   if (other.count_ == 0) return;
   if (other.buckets_.size() > buckets_.size()) buckets_.resize(other.buckets_.size(), 0);
   for (size_t i = 0; i < other.buckets_.size(); ++i) buckets_[i] += other.buckets_[i];
-  min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
-  max_ = count_ == 0 ? other.max_ : std::max(max_, other.max_);
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
   count_ += other.count_;
   sum_ += other.sum_;
 }
@@ -42,8 +42,8 @@ void Histogram::to_proto(v1::Histogram* out) const {
   out->Clear();
   out->set_count(count_);
   out->set_sum(sum_);
-  out->set_min(min_);
-  out->set_max(max_);
+  out->set_min(min());
+  out->set_max(max());
   for (size_t bucket = 0; bucket < buckets_.size(); ++bucket) {
     if (buckets_[bucket] != 0) (*out->mutable_buckets())[static_cast<uint32_t>(bucket)] = buckets_[bucket];
   }
@@ -53,8 +53,10 @@ Histogram Histogram::from_proto(const v1::Histogram& in) {
   Histogram h;
   h.count_ = in.count();
   h.sum_ = in.sum();
-  h.min_ = in.min();
-  h.max_ = in.max();
+  if (h.count_ != 0) {
+    h.min_ = in.min();
+    h.max_ = in.max();
+  }
   uint32_t top = 0;
   for (const auto& [bucket, n] : in.buckets()) top = std::max(top, bucket + 1);
   // A hostile state cannot make us allocate more than the layout's buckets.

@@ -10,8 +10,10 @@
 #ifndef VORONKA_ANALYTICS_HISTOGRAM_HPP_
 #define VORONKA_ANALYTICS_HISTOGRAM_HPP_
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -26,8 +28,8 @@ class Histogram {
     const uint32_t bucket = bucket_of(value);
     if (bucket >= buckets_.size()) grow(bucket);
     ++buckets_[bucket];
-    if (count_ == 0 || value < min_) min_ = value;
-    if (count_ == 0 || value > max_) max_ = value;
+    min_ = std::min(min_, value);  // no branch: the order of values is random
+    max_ = std::max(max_, value);
     ++count_;
     sum_ += value;
   }
@@ -35,8 +37,9 @@ class Histogram {
 
   uint64_t count() const { return count_; }
   int64_t sum() const { return sum_; }
-  int64_t min() const { return min_; }
-  int64_t max() const { return max_; }
+  // 0 when empty.
+  int64_t min() const { return count_ == 0 ? 0 : min_; }
+  int64_t max() const { return count_ == 0 ? 0 : max_; }
   // The value below which a share q of the values fall, within 1%; nullopt
   // when empty. q = 0.5 is the median. Clamped to [min, max].
   std::optional<int64_t> quantile(double q) const;
@@ -63,8 +66,8 @@ class Histogram {
   std::vector<uint64_t> buckets_;  // grows to the largest bucket used
   uint64_t count_ = 0;
   int64_t sum_ = 0;
-  int64_t min_ = 0;
-  int64_t max_ = 0;
+  int64_t min_ = std::numeric_limits<int64_t>::max();  // of no values: above any value
+  int64_t max_ = std::numeric_limits<int64_t>::min();
 };
 
 // Fills a DurationStats message from a histogram.
