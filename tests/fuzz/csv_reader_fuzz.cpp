@@ -1,6 +1,7 @@
 // Events CSV from arbitrary bytes: reading must fail cleanly or account for
-// every row as an event or a reject, and the events read must come back
-// unchanged when written out and read again.
+// every row as an event or a reject, the events read must come back
+// unchanged when written out and read again, and reading the text in two
+// halves at once must give exactly what reading it whole gives.
 //
 // The first byte chooses the options: its value modulo 3 the time format,
 // bit 2 the mapping "Deal ID=deal_id", bit 3 the mapping "When=ts".
@@ -10,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "io/event_file.hpp"
 #include "voronka/csv.hpp"
 
 namespace {
@@ -29,7 +31,7 @@ int64_t amount_at(std::span<const int64_t> column, size_t i) {
 }
 
 void check_same(const EventColumns& a, const EventColumns& b) {
-  check(a.size == b.size);
+  check(a.size == b.size && a.amount.empty() == b.amount.empty());
   for (size_t i = 0; i < a.size; ++i) {
     check(a.event_id[i] == b.event_id[i] && a.deal[i] == b.deal[i] && a.at[i] == b.at[i] &&
           a.kind[i] == b.kind[i]);
@@ -39,6 +41,25 @@ void check_same(const EventColumns& a, const EventColumns& b) {
                         &EventColumns::value, &EventColumns::activity}) {
       check(text_at(a.*member, i) == text_at(b.*member, i));
     }
+  }
+}
+
+// `halves`, read in two halves, is `whole` read front to back.
+void check_same_read(const voronka::EventFile& halves, const voronka::EventFile& whole) {
+  check_same(halves.columns(), whole.columns());
+  for (auto member : {&EventColumns::process, &EventColumns::stage, &EventColumns::owner,
+                      &EventColumns::client, &EventColumns::reason, &EventColumns::field,
+                      &EventColumns::value, &EventColumns::activity}) {
+    check((halves.columns().*member).empty() == (whole.columns().*member).empty());
+  }
+  for (size_t i = 0; i < whole.size(); ++i) {
+    check(halves.lines()[i] == whole.lines()[i] && halves.row(i) == whole.row(i));
+  }
+  check(halves.rejects().size() == whole.rejects().size());
+  for (size_t i = 0; i < whole.rejects().size(); ++i) {
+    const voronka::CsvReject& a = halves.rejects()[i];
+    const voronka::CsvReject& b = whole.rejects()[i];
+    check(a.line == b.line && a.row == b.row && a.error == b.error);
   }
 }
 
@@ -52,11 +73,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] & 8) options.column_map.emplace_back("When", "ts");
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
 
-  voronka::EventFile file;
-  if (!voronka::parse_events_csv(text, options, &file)) {
+  voronka::EventFile file, halves;
+  const voronka::Status status = voronka::io::parse_events_csv(text, options, &file, SIZE_MAX);
+  check(voronka::io::parse_events_csv(text, options, &halves, 0).message() == status.message());
+  if (!status) {
     check(file.size() == 0 && file.rejects().empty());
     return 0;
   }
+  check_same_read(halves, file);
   const EventColumns c = file.columns();
   check(c.size == file.size() && file.lines().size() == c.size);
   check(c.event_id.size() == c.size && c.deal.size() == c.size && c.at.size() == c.size &&
