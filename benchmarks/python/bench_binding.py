@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -101,17 +102,26 @@ def bench_report_overhead(store: voronka.Store, calls: int) -> None:
         def wrapped():
             method(**options)
 
-        timings = {}
-        for label, fn in (("bare", bare), ("wrapped", wrapped), ("bare2", bare), ("wrapped2", wrapped)):
-            fn()
+        # Each bare call is paired with a method call, in alternating order,
+        # and the overhead is the median of the pairs' differences: a long
+        # report drifts by more than the overhead between two separate runs.
+        bare()
+        wrapped()
+        bare_times, differences = [], []
+        for i in range(calls):
+            first, second = (bare, wrapped) if i % 2 == 0 else (wrapped, bare)
             t0 = time.perf_counter()
-            for _ in range(calls):
-                fn()
-            timings[label] = (time.perf_counter() - t0) / calls
-        c_time = min(timings["bare"], timings["bare2"])
-        py_time = min(timings["wrapped"], timings["wrapped2"])
-        print(f"{name}: C call {c_time * 1e6:,.1f} µs, method {py_time * 1e6:,.1f} µs, "
-              f"Python overhead {(py_time - c_time) * 1e6:,.1f} µs")
+            first()
+            t1 = time.perf_counter()
+            second()
+            t2 = time.perf_counter()
+            bare_time, method_time = (t1 - t0, t2 - t1) if i % 2 == 0 else (t2 - t1, t1 - t0)
+            bare_times.append(bare_time)
+            differences.append(method_time - bare_time)
+        c_time = statistics.median(bare_times)
+        overhead = statistics.median(differences)
+        print(f"{name}: C call {c_time * 1e6:,.1f} µs, method {(c_time + overhead) * 1e6:,.1f} µs, "
+              f"Python overhead {overhead * 1e6:,.1f} µs")
 
 
 def main() -> int:
