@@ -78,7 +78,7 @@ def column_to_ms(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]
     n = len(column)
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         if getattr(column.dt, "tz", None) is not None:
-            column = column.dt.tz_convert("UTC").dt.tz_localize(None)
+            column = column.dt.tz_convert(None)  # UTC, naive: a view, where tz_localize copies
         missing = column.isna().to_numpy()
         ns = column.to_numpy(dtype="datetime64[ns]").view(np.int64)
         return np.floor_divide(ns, 1_000_000), missing, np.zeros(n, dtype=bool)
