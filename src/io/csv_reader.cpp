@@ -4,6 +4,7 @@
 #include <charconv>
 #include <future>
 #include <iterator>
+#include <system_error>
 #include <limits>
 
 #include <fmt/format.h>
@@ -259,9 +260,15 @@ void CsvReader::read_in_halves(CsvScanner* scanner, std::string_view text, size_
   second_reader.d_ = &second;
   const uint64_t second_line = scanner->line() + lines;
   CsvScanner second_scanner(text.substr(split), &second.arena, second_line);
-  auto reading = std::async(std::launch::async, [&] {
-    second_reader.read_rows(&second_scanner, std::string_view::npos);
-  });
+  std::future<void> reading;
+  try {
+    reading = std::async(std::launch::async, [&] {
+      second_reader.read_rows(&second_scanner, std::string_view::npos);
+    });
+  } catch (const std::system_error&) {  // no thread to be had: read alone
+    read_rows(scanner, text.size());
+    return;
+  }
   read_rows(scanner, split);
   reading.get();
   if (scanner->position() == split && scanner->line() == second_line) {

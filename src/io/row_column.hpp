@@ -27,6 +27,7 @@ class RowColumn {
   RowColumn() = default;
   RowColumn(RowColumn&& other) noexcept { *this = std::move(other); }
   RowColumn& operator=(RowColumn&& other) noexcept {
+    if (this == &other) return *this;
     release();
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
