@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "model/calendar.hpp"
+#include "voronka/time.hpp"
 
 namespace voronka::analytics {
 
@@ -126,6 +127,7 @@ uint32_t Groups::of(uint32_t deal, const DealAt& at, int64_t date) {
 }
 
 std::string bucket_label(v1::Breakdown::By by, int64_t ms) {
+  if (!in_calendar(ms)) return ms < 0 ? "before 1400" : "after 9999";
   const auto date =
       boost::gregorian::date(1970, 1, 1) + boost::gregorian::days(model::day_of(ms));
   const int year = date.year();

@@ -124,7 +124,8 @@ class Groups {
 };
 
 // The label of the calendar bucket holding an instant: "2025-W07",
-// "2025-02" or "2025-Q1".
+// "2025-02" or "2025-Q1"; "before 1400" or "after 9999" outside the
+// calendar (see in_calendar).
 std::string bucket_label(v1::Breakdown::By by, int64_t ms);
 
 // Report rows of the groups other than 0, sorted by key, for the groups

@@ -452,5 +452,24 @@ TEST(Breakdowns, OwnersMonthsAndTheWholeAgree) {
   EXPECT_EQ(r.groups(0).group(), "2025-Q1");
 }
 
+TEST(Breakdowns, TimesOutsideTheCalendarHaveABucketOfTheirOwn) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::AUTOMATIC).stage("a").stage("b").definition()));
+  Events ev;
+  ev.opened("1", at("2025-02-03"), "p", 100);
+  ev.opened("2", *parse_time("9999-12-31T23:59:59.999Z") + 1, "p", 200);
+  ev.into(ledger);
+  v1::HistoryOptions options;
+  for (const auto by : {v1::Breakdown::WEEK, v1::Breakdown::MONTH, v1::Breakdown::QUARTER}) {
+    options.mutable_breakdown()->set_by(by);
+    v1::HistoryReport r;
+    ASSERT_TRUE(history(ledger, options, &r));
+    ASSERT_EQ(r.groups_size(), 2);
+    EXPECT_EQ(r.groups(1).group(), "after 9999");
+    EXPECT_EQ(r.groups(1).deals(), 1u);
+  }
+}
+
 }  // namespace
 }  // namespace voronka
