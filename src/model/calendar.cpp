@@ -11,14 +11,12 @@ namespace {
 
 const boost::gregorian::date kEpoch(1970, 1, 1);
 
-boost::gregorian::date to_date(int32_t day) {
-  return kEpoch + boost::gregorian::days(day);
-}
-
 int64_t floor_div(int64_t a, int64_t b) {
   const int64_t q = a / b;
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
+
+int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
 
 }  // namespace
 
@@ -35,10 +33,10 @@ std::optional<int32_t> parse_date(std::string_view text) {
 }
 
 bool is_business_day(int32_t day, std::span<const int32_t> holidays) {
-  const auto weekday = to_date(day).day_of_week();
-  if (weekday == boost::date_time::Saturday || weekday == boost::date_time::Sunday) {
-    return false;
-  }
+  // Counted from day 0, a Thursday, rather than asked of Boost's calendar,
+  // which throws outside the years 1400 to 9999 that events may still reach.
+  const int64_t weekday = floor_mod(int64_t{day} + 4, 7);  // 0 = Sunday
+  if (weekday == 0 || weekday == 6) return false;
   return !std::binary_search(holidays.begin(), holidays.end(), day);
 }
 

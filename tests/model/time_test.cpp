@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "model/calendar.hpp"
 #include "voronka/time.hpp"
 
 namespace voronka {
@@ -42,6 +43,21 @@ TEST(Time, WritesTimesOutsideTheCalendarAsMilliseconds) {
   EXPECT_EQ(format_time(last + 1), "253402300800000 ms");
   EXPECT_EQ(format_time(INT64_MIN), "-9223372036854775808 ms");
   EXPECT_EQ(format_date(INT64_MAX), "9223372036854775807 ms");
+}
+
+TEST(Time, BusinessDaysOutsideTheCalendar) {
+  // 2000-01-01 was a Saturday; 400 Gregorian years are exactly 20,871 weeks,
+  // so 1200-01-01 and 10000-01-01 were Saturdays too.
+  const int32_t y2000 = 10'957, cycle = 146'097;
+  for (const int32_t saturday : {y2000 - 2 * cycle, y2000, y2000 + 20 * cycle}) {
+    EXPECT_FALSE(model::is_business_day(saturday, {}));
+    EXPECT_FALSE(model::is_business_day(saturday + 1, {}));
+    EXPECT_TRUE(model::is_business_day(saturday + 2, {}));
+    EXPECT_TRUE(model::is_business_day(saturday - 1, {}));
+  }
+  // Friday 9999-12-31 plus one business day: Monday 10000-01-03.
+  const int64_t friday = (y2000 + 20 * cycle - 1) * int64_t{model::kMsPerDay};
+  EXPECT_EQ(model::add_business_days(friday, 1, {}), friday + 3 * model::kMsPerDay);
 }
 
 }  // namespace
