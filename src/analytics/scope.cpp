@@ -116,10 +116,11 @@ uint32_t Groups::of(uint32_t deal, const DealAt& at, int64_t date) {
     case v1::Breakdown::WEEK:
     case v1::Breakdown::MONTH:
     case v1::Breakdown::QUARTER: {
-      // Days count from 1970; earlier dates go through the map alone.
-      const int32_t day = model::day_of(date);
-      if (day < 0) return label_group(bucket_label(breakdown_.by(), date));
-      return lookup(static_cast<uint64_t>(day), [&] { return bucket_label(breakdown_.by(), date); });
+      // Days of the calendar from 1970 on are remembered by number; other
+      // dates go through the map alone.
+      if (date < 0 || !in_calendar(date)) return label_group(bucket_label(breakdown_.by(), date));
+      return lookup(static_cast<uint64_t>(model::day_of(date)),
+                    [&] { return bucket_label(breakdown_.by(), date); });
     }
     default:
       return 0;
