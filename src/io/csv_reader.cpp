@@ -4,8 +4,8 @@
 #include <charconv>
 #include <future>
 #include <iterator>
-#include <system_error>
 #include <limits>
+#include <system_error>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -181,7 +181,6 @@ class CsvReader {
     } else {
       read_in_halves(&scanner, text, split, lines_before);
     }
-    finish_columns();
     return Status::ok();
   }
 
@@ -219,8 +218,9 @@ class CsvReader {
   void take_second_half(EventFileBuilder::Data&& second, size_t first_row);
 
   Status read_header(const CsvRecord& header);
+  // Adds a row's values to every column, or rejects it. A column in use
+  // gets a value from every row, so all columns in use stay one length.
   void read_row(const CsvRecord& record);
-  void finish_columns();
 
   // How messages name the file's column `field`: ours, with the file's name
   // when a mapping renamed it.
@@ -519,14 +519,6 @@ void CsvReader::read_row(const CsvRecord& record) {
   d_->kind.push_back(*kind);
   d_->lines.push_back(record.line);
   d_->offsets.push_back(static_cast<uint64_t>(record.text.data() - d_->text.data()));
-}
-
-void CsvReader::finish_columns() {
-  const size_t size = d_->lines.size();
-  for (auto& values : d_->text_columns) {
-    if (!values.empty()) values.resize(size, std::string_view());
-  }
-  if (!d_->amount.empty()) d_->amount.resize(size, kNoAmount);
 }
 
 // Reads `data->text` into the fresh columns of `data`, or empties it.
