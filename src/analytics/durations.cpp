@@ -5,6 +5,7 @@
 #include "analytics/deal_scan.hpp"
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
+#include "model/calendar.hpp"
 
 namespace voronka::analytics {
 namespace {
@@ -43,7 +44,7 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
       const bool first = (seen & bit) == 0;
       seen |= bit;
       const bool counts = end != kNever && (first || cumulative);
-      time_in[stage] = (first ? 0 : time_in[stage]) + (counts ? end - start : 0);
+      time_in[stage] = (first ? 0 : time_in[stage]) + (counts ? model::elapsed(start, end) : 0);
       measured |= counts ? bit : 0;
     });
     const int* const rows_of = scope.funnel().rows_of(version);
@@ -53,8 +54,8 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
         acc.stages[rows_of[stage]].add(time_in[stage]);
       }
       const int64_t opened = s.deals.opened_at[deal];
-      if (at.status == DealStatus::kWon) acc.to_won.add(at.closed_at - opened);
-      if (at.status == DealStatus::kLost) acc.to_lost.add(at.closed_at - opened);
+      if (at.status == DealStatus::kWon) acc.to_won.add(model::elapsed(opened, at.closed_at));
+      if (at.status == DealStatus::kLost) acc.to_lost.add(model::elapsed(opened, at.closed_at));
     };
     groups.tally(accs, fresh, deal, at, date, add);
   });

@@ -86,7 +86,7 @@ void compute_forecast(const Scope& scope, const v1::ForecastOptions& options,
         StageCounters& c = acc[scope.funnel().row(version, stage)];
         c.closed_won += won;
         c.closed_lost += !won;
-        if ((entered_first >> stage) & 1) c.remaining.add(at.closed_at - first_entry[stage]);
+        if ((entered_first >> stage) & 1) c.remaining.add(model::elapsed(first_entry[stage], at.closed_at));
       }
     };
     groups.tally(accs, fresh, deal, at, opened, add);
@@ -175,9 +175,13 @@ void finish_forecast(const v1::PartialState& state, v1::ForecastReport* out) {
       for (const auto& [day, bucket] : t.open_by_day()) {
         std::string label = kUnscheduled;
         if (remaining) {
-          const int64_t days_left = (*remaining + model::kMsPerDay - 1) / model::kMsPerDay;
+          const int64_t days_left =
+              *remaining / model::kMsPerDay + (*remaining % model::kMsPerDay > 0);
           const int64_t close_day = std::max<int64_t>(today, day + days_left);
-          label = bucket_label(v1::Breakdown::MONTH, close_day * model::kMsPerDay);
+          constexpr int64_t kLastDay = std::numeric_limits<int64_t>::max() / model::kMsPerDay;
+          label = bucket_label(v1::Breakdown::MONTH,
+                               close_day > kLastDay ? std::numeric_limits<int64_t>::max()
+                                                    : close_day * model::kMsPerDay);
         }
         v1::ForecastMonth& month = months[label];
         month.set_month(label);

@@ -20,7 +20,7 @@ void Histogram::merge(const Histogram& other) {
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
   count_ += other.count_;
-  sum_ += other.sum_;
+  sum_ = sum_of(sum_, other.sum_);
 }
 
 std::optional<int64_t> Histogram::quantile(double q) const {

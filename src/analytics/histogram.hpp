@@ -31,7 +31,7 @@ class Histogram {
     min_ = std::min(min_, value);  // no branch: the order of values is random
     max_ = std::max(max_, value);
     ++count_;
-    sum_ += value;
+    sum_ = sum_of(sum_, value);
   }
   void merge(const Histogram& other);
 
@@ -62,6 +62,13 @@ class Histogram {
   static constexpr uint64_t kSub = uint64_t{1} << kSubBits;
 
   void grow(uint32_t bucket) { buckets_.resize(bucket + 1, 0); }
+  // Held to the int64 range: two durations between the ends of time would
+  // overflow it.
+  static int64_t sum_of(int64_t a, int64_t b) {
+    int64_t sum;
+    if (!__builtin_add_overflow(a, b, &sum)) return sum;
+    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
 
   std::vector<uint64_t> buckets_;  // grows to the largest bucket used
   uint64_t count_ = 0;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "analytics/conversion_math.hpp"
 #include "analytics/deal_scan.hpp"
@@ -70,13 +71,14 @@ void compute_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
       ++c.open;
       c.amount += at.amount;
       c.weighted_amount += weighted(at.amount, process.stage(at.stage));
-      c.age.add(at_time - at.since);
+      c.age.add(model::elapsed(at.since, at_time));
       const auto due = process.due_at(at.stage, at.since);
       c.overdue += due && at_time > *due;
       const int64_t touched = scope.reader().last_change(deal);
       const auto rotting_from =
           options.rotting_days() > 0
-              ? std::optional(touched + int64_t{options.rotting_days()} * model::kMsPerDay)
+              ? std::optional(model::later_by(
+                    touched, int64_t{options.rotting_days()} * model::kMsPerDay))
               : process.rotting_at(at.stage, touched);
       c.rotting += rotting_from && at_time > *rotting_from;
     };
@@ -160,7 +162,7 @@ int64_t kth_smallest(const std::vector<const std::vector<int64_t>*>& arrays, uin
     high = std::max(high, a->back());
   }
   while (low < high) {
-    const int64_t middle = low + (high - low) / 2;
+    const int64_t middle = std::midpoint(low, high);  // rounds down: middle < high
     uint64_t at_most = 0;
     for (const auto* a : arrays) {
       at_most += static_cast<uint64_t>(std::upper_bound(a->begin(), a->end(), middle) - a->begin());
@@ -216,8 +218,9 @@ bool latest_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
                              [&](int64_t start) { return *process.due_at(stage, start); });
       }
       if (options.rotting_days() > 0) {
-        const int64_t limit = int64_t{options.rotting_days()} * 86'400'000;
-        r.rotting += expired(index->changed_at, now, [&](int64_t start) { return start + limit; });
+        const int64_t limit = int64_t{options.rotting_days()} * model::kMsPerDay;
+        r.rotting += expired(index->changed_at, now,
+                             [&](int64_t start) { return model::later_by(start, limit); });
       } else if (process.stage(stage).has_rotting()) {
         r.rotting += expired(index->changed_at, now,
                              [&](int64_t start) { return *process.rotting_at(stage, start); });
@@ -231,7 +234,7 @@ bool latest_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
     if (r.open > 0) {
       // The median age by nearest rank; the youngest deals entered last.
       const uint64_t rank = std::max<uint64_t>(1, (r.open + 1) / 2);
-      r.median_age = now - kth_smallest(entered[row], r.open - rank + 1);
+      r.median_age = model::elapsed(kth_smallest(entered[row], r.open - rank + 1), now);
     }
     add_snapshot_row(funnel.funnel().stages(row), r, out);
   }

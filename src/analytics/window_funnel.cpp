@@ -5,6 +5,7 @@
 #include "analytics/deal_scan.hpp"
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
+#include "model/calendar.hpp"
 
 namespace voronka::analytics {
 
@@ -23,7 +24,7 @@ int window_level(const std::vector<std::pair<int64_t, int>>& entries, int64_t wi
       }
       continue;
     }
-    if (at - start > window) break;
+    if (model::elapsed(start, at) > window) break;
     if (row == level) {
       if (mode == v1::WindowOptions::STRICT_INCREASE && at <= last) continue;
       last = at;

@@ -1,0 +1,144 @@
+// Reports over deals at both ends of int64 time: two such times are further
+// apart than int64 holds, so every duration, age and deadline must saturate
+// rather than overflow (the sanitizer build checks that none does).
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "voronka/analytics.hpp"
+#include "voronka/voronka.hpp"
+
+namespace voronka {
+namespace {
+
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+constexpr int64_t kFirst = std::numeric_limits<int64_t>::min() + 1;  // a Sunday
+constexpr int64_t kLast = kMax - 10;
+
+class Extremes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(ledger_.add_process(ProcessBuilder("p", v1::Process::MANUAL)
+                                        .stage("a")
+                                        .sla_days(5)
+                                        .stage("b")
+                                        .sla_business_days(3)
+                                        .stage("c")
+                                        .sla_hours(4)
+                                        .definition()));
+    // d1 and d5 spend all of time in 'a', then win; d2 stays in 'a'; d3
+    // opens in 'c' just before the end; d4 opens in 'b' at the beginning.
+    for (const char* deal : {"d1", "d5"}) {
+      add(deal, kFirst, opened("a"));
+      add(deal, kLast, entered("b"));
+      v1::Event won;
+      won.mutable_won();
+      add(deal, kLast, won);
+    }
+    add("d2", kFirst, opened("a"));
+    add("d3", kLast, opened("c"));
+    add("d4", kFirst, opened("b"));
+    for (const AppendResult& r : ledger_.append(events_)) {
+      ASSERT_EQ(r.outcome, Outcome::kAccepted) << r.status.to_string();
+    }
+  }
+
+  static v1::Event opened(const std::string& stage) {
+    v1::Event e;
+    e.mutable_opened()->set_process("p");
+    e.mutable_opened()->set_stage(stage);
+    return e;
+  }
+  static v1::Event entered(const std::string& stage) {
+    v1::Event e;
+    e.mutable_entered()->set_stage(stage);
+    return e;
+  }
+  void add(const std::string& deal, int64_t at, v1::Event e) {
+    e.set_event_id(std::to_string(events_.size() + 1));
+    e.set_deal(deal);
+    e.set_at(at);
+    events_.push_back(std::move(e));
+  }
+
+  Ledger ledger_;
+  std::vector<v1::Event> events_;
+};
+
+TEST_F(Extremes, DurationsSaturate) {
+  v1::DurationsReport report;
+  ASSERT_TRUE(durations(ledger_, v1::DurationsOptions(), &report));
+  ASSERT_EQ(report.stages_size(), 3);
+  const v1::DurationStats& a = report.stages(0).time();
+  EXPECT_EQ(a.count(), 2u);  // d1 and d5; d2's visit goes on
+  EXPECT_EQ(a.min_ms(), kMax);
+  EXPECT_EQ(a.max_ms(), kMax);
+  EXPECT_EQ(a.sum_ms(), kMax);  // two of them: the sum saturates too
+  EXPECT_EQ(a.median_ms(), kMax);
+  const v1::DurationStats& b = report.stages(1).time();
+  EXPECT_EQ(b.count(), 2u);
+  EXPECT_EQ(b.max_ms(), 0);
+  EXPECT_EQ(report.to_won().count(), 2u);
+  EXPECT_EQ(report.to_won().min_ms(), kMax);
+  EXPECT_EQ(report.to_won().sum_ms(), kMax);
+}
+
+TEST_F(Extremes, DeadlinesSaturate) {
+  v1::ObligationsOptions options;
+  options.mutable_filter()->set_as_of(kMax);
+  v1::ObligationsReport report;
+  ASSERT_TRUE(obligations(ledger_, options, &report));
+  // d3's four hours would end past the end of time: never overdue.
+  std::map<std::string, v1::Obligation> by_deal;
+  for (const auto& o : report.obligations()) by_deal[o.deal()] = o;
+  ASSERT_EQ(by_deal.size(), 2u);
+  EXPECT_EQ(by_deal["d2"].due_at(), kFirst + 5 * int64_t{86'400'000});
+  EXPECT_EQ(by_deal["d2"].overdue_ms(), kMax);
+  // From a Sunday: Monday's midnight, then Tuesday, Wednesday and Thursday.
+  // The day of kFirst is -106,751,991,168, so Thursday is 4 days later.
+  EXPECT_EQ(by_deal["d4"].due_at(), (-106'751'991'168 + 4) * int64_t{86'400'000});
+  EXPECT_EQ(by_deal["d4"].overdue_ms(), kMax);
+}
+
+TEST_F(Extremes, AgesSaturate) {
+  for (const int64_t as_of : {kMax, kLast - 1}) {  // the latest, and a past date
+    SCOPED_TRACE(as_of);
+    v1::SnapshotOptions options;
+    options.mutable_filter()->set_as_of(as_of);
+    options.set_rotting_days(4'000'000'000u);
+    v1::SnapshotReport report;
+    ASSERT_TRUE(snapshot(ledger_, options, &report));
+    ASSERT_EQ(report.stages_size(), 3);
+    const v1::SnapshotStage& a = report.stages(0);
+    EXPECT_EQ(a.open(), as_of == kMax ? 1u : 3u);  // before kLast, d1 and d5 are in 'a'
+    EXPECT_EQ(a.median_age_ms(), kMax);
+    EXPECT_EQ(a.overdue(), a.open());
+    EXPECT_EQ(a.rotting(), a.open());
+    // d3's limits, four hours and 4e9 days from kLast, end past the end.
+    const v1::SnapshotStage& c = report.stages(2);
+    EXPECT_EQ(c.open(), as_of == kMax ? 1u : 0u);
+    EXPECT_EQ(c.overdue(), 0u);
+    EXPECT_EQ(c.rotting(), 0u);
+  }
+}
+
+TEST_F(Extremes, EveryReportRuns) {
+  for (const char* name : {"snapshot", "history", "conversion", "durations", "obligations",
+                           "losses", "owners", "forecast", "whatif", "window"}) {
+    SCOPED_TRACE(name);
+    v1::ReportSpec spec = *report_spec(name);
+    if (spec.has_window()) spec.mutable_window()->set_window_ms(3'600'000);
+    v1::Report report;
+    EXPECT_TRUE(run_report(ledger_, spec, &report));
+  }
+  v1::OwnersReport owners_report;
+  ASSERT_TRUE(owners(ledger_, v1::OwnersOptions(), &owners_report));
+  ASSERT_EQ(owners_report.owners_size(), 1);
+  EXPECT_EQ(owners_report.owners(0).median_cycle_ms(), kMax);
+}
+
+}  // namespace
+}  // namespace voronka
