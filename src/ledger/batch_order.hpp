@@ -3,6 +3,7 @@
 #define VORONKA_LEDGER_BATCH_ORDER_HPP_
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <numeric>
 #include <string_view>
@@ -15,48 +16,110 @@
 
 namespace voronka::ledger {
 
+// Runs of a batch: maximal ranges of consecutive events of one deal, each
+// numbered by its deal's first appearance. Each run is cut a few runs ahead
+// of its turn, so that its deal's slot in the table of deals can be
+// prefetched: on a batch of a million deals those lookups are cache misses.
+struct BatchRun {
+  size_t begin = 0, end = 0;  // events [begin, end)
+  uint32_t group = 0;         // the deal's number
+  bool first = false;         // the deal's first run
+};
+
+template <typename DealOf>
+class BatchRuns {
+ public:
+  BatchRuns(size_t size, const DealOf& deal, size_t expected_deals)
+      : size_(size), deal_(deal) {
+    groups_.reserve(expected_deals);
+    while (cut_ < kAhead && next_ < size_) cut(ahead_[cut_++ % kAhead]);
+  }
+
+  // The next run; false after the last.
+  bool next(BatchRun* run) {
+    if (taken_ == cut_) return false;
+    const Cut c = ahead_[taken_++ % kAhead];
+    if (next_ < size_) cut(ahead_[cut_++ % kAhead]);
+    const std::string_view key = deal_(c.begin);
+    uint32_t group = groups_.find(
+        c.hash, [&](uint32_t g) { return key_equal(deal_(first_event_[g]), key); });
+    run->first = group == IdTable::kMissing;
+    if (run->first) {
+      group = static_cast<uint32_t>(first_event_.size());
+      groups_.insert(c.hash, group);
+      first_event_.push_back(static_cast<uint32_t>(c.begin));
+    }
+    run->begin = c.begin;
+    run->end = c.end;
+    run->group = group;
+    return true;
+  }
+
+ private:
+  static constexpr size_t kAhead = 16;
+  struct Cut {
+    size_t begin = 0, end = 0;
+    uint64_t hash = 0;
+  };
+
+  void cut(Cut& c) {
+    c.begin = next_;
+    const std::string_view key = deal_(next_);
+    do ++next_; while (next_ < size_ && key_equal(deal_(next_), key));
+    c.end = next_;
+    c.hash = hash_bytes(key);
+    groups_.prefetch(c.hash);
+  }
+
+  size_t size_;
+  const DealOf& deal_;
+  IdTable groups_;
+  LargeVector<uint32_t> first_event_;  // per group
+  std::array<Cut, kAhead> ahead_;
+  size_t next_ = 0;             // the first event not cut into a run
+  size_t cut_ = 0, taken_ = 0;  // runs cut, runs handed out
+};
+
 // Returns the indexes of a batch's events so that each deal's events come in
 // time order, ties and deals keeping their order in the batch; or an empty
 // vector when the batch is in such an order already (the common case, which
-// costs one pass). `deal(i)` and `at(i)` read event i.
+// costs one pass, or two when it is grouped by deal but not in time order).
+// `deal(i)` and `at(i)` read event i.
 template <typename DealOf, typename AtOf>
 LargeVector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
   bool time_ordered = true;
   for (size_t i = 1; i < size && time_ordered; ++i) time_ordered = at(i - 1) <= at(i);
   if (time_ordered) return {};
 
-  // Number each deal by first appearance; a deal's run of consecutive events
-  // costs one lookup.
-  IdTable groups;
-  LargeVector<uint32_t> first_event;  // per group
-  LargeVector<int64_t> last_at;       // per group
-  LargeVector<uint32_t> group_of(size);
-  bool deal_ordered = true;
-  std::string_view previous;
-  for (size_t i = 0; i < size; ++i) {
-    const std::string_view key = deal(i);
-    const bool same_deal = i > 0 && key_equal(key, previous);
-    previous = key;
-    if (same_deal) {
-      group_of[i] = group_of[i - 1];
-    } else {
-      const uint64_t hash = hash_bytes(key);
-      uint32_t group =
-          groups.find(hash, [&](uint32_t g) { return key_equal(deal(first_event[g]), key); });
-      if (group == IdTable::kMissing) {
-        group = static_cast<uint32_t>(first_event.size());
-        groups.insert(hash, group);
-        first_event.push_back(static_cast<uint32_t>(i));
-        last_at.push_back(at(i));
+  // A guess at the number of deals: most batches hold a few events per deal.
+  const size_t expected_deals = size / 4;
+  {
+    // Each deal's events are in time order when each run is, and each run
+    // starts no earlier than its deal's runs before it ended.
+    BatchRuns runs(size, deal, expected_deals);
+    LargeVector<int64_t> last_at;  // per group
+    bool deal_ordered = true;
+    for (BatchRun run; deal_ordered && runs.next(&run);) {
+      int64_t last = at(run.begin);
+      for (size_t i = run.begin + 1; i < run.end && deal_ordered; ++i) {
+        deal_ordered = at(i) >= last;
+        last = at(i);
       }
-      group_of[i] = group;
+      if (run.first) {
+        last_at.push_back(last);
+      } else {
+        deal_ordered = deal_ordered && at(run.begin) >= last_at[run.group];
+        last_at[run.group] = last;
+      }
     }
-    int64_t& last = last_at[group_of[i]];
-    if (at(i) < last) deal_ordered = false;
-    last = std::max(last, at(i));
+    if (deal_ordered) return {};
   }
-  if (deal_ordered) return {};
 
+  LargeVector<uint32_t> group_of(size);
+  BatchRuns runs(size, deal, expected_deals);
+  for (BatchRun run; runs.next(&run);) {
+    std::fill(group_of.begin() + run.begin, group_of.begin() + run.end, run.group);
+  }
   LargeVector<uint32_t> order(size);
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {

@@ -1,7 +1,9 @@
 // The ledger's building blocks, each against a plain reference.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <numeric>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -124,6 +126,47 @@ TEST(BatchOrder, KeepsOrderedBatchesAndSortsOthersPerDeal) {
 
   at = {1, 1, 1, 1, 1};  // equal times keep batch order
   EXPECT_TRUE(batch_order(deals.size(), deal_of, at_of).empty());
+}
+
+// Against the definition: with each deal numbered by first appearance, the
+// stable sort by (deal, time), or nothing when that keeps every deal's events
+// in batch order.
+TEST(BatchOrder, MatchesTheDefinitionOnRandomBatches) {
+  std::mt19937_64 random(7);
+  for (int round = 0; round < 400; ++round) {
+    const size_t size = random() % 200;
+    const int deals = 1 + static_cast<int>(random() % 30);
+    const bool grouped = round % 2 == 0;  // runs of one deal, as CRM exports come
+    std::vector<std::string> deal(size);
+    std::vector<int64_t> at(size);
+    for (size_t i = 0; i < size; ++i) {
+      const bool same_run = grouped && i > 0 && random() % 4 != 0;
+      deal[i] = same_run ? deal[i - 1] : "d" + std::to_string(random() % deals);
+      at[i] = static_cast<int64_t>(random() % 8);  // many ties
+    }
+    if (round % 4 == 1) std::sort(at.begin(), at.end());  // time-ordered batches
+    std::map<std::string, size_t> number;
+    for (const auto& d : deal) number.emplace(d, number.size());
+    std::vector<uint32_t> expected(size);
+    std::iota(expected.begin(), expected.end(), 0u);
+    std::stable_sort(expected.begin(), expected.end(), [&](uint32_t a, uint32_t b) {
+      return std::pair(number[deal[a]], at[a]) < std::pair(number[deal[b]], at[b]);
+    });
+    bool each_deal_in_order = true;
+    std::map<std::string, int64_t> last;
+    for (size_t i = 0; i < size; ++i) {
+      auto [it, fresh] = last.emplace(deal[i], at[i]);
+      each_deal_in_order = each_deal_in_order && (fresh || it->second <= at[i]);
+      it->second = at[i];
+    }
+    const auto order = batch_order(size, [&](size_t i) -> std::string_view { return deal[i]; },
+                                   [&](size_t i) { return at[i]; });
+    if (each_deal_in_order) {
+      EXPECT_TRUE(order.empty()) << "round " << round;
+    } else {
+      EXPECT_EQ(std::vector<uint32_t>(order.begin(), order.end()), expected) << "round " << round;
+    }
+  }
 }
 
 }  // namespace
