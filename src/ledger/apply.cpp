@@ -307,7 +307,7 @@ AppendResult DealMachine::run() {
   return rejected(Code::kInvalidArgument, fmt::format("deal {}: unknown event kind", e_.deal));
 }
 
-AppendResult open_deal(State& s, const EventView& e, uint64_t deal_hash) {
+AppendResult open_deal(State& s, const EventView& e, const EventKeys& keys) {
   const int version = s.catalog.find(e.process);
   if (version < 0) {
     return rejected(e.process.empty() ? Code::kInvalidArgument : Code::kNotFound,
@@ -357,8 +357,8 @@ AppendResult open_deal(State& s, const EventView& e, uint64_t deal_hash) {
     fields_fit = add_field(e.field, e.value);
   }
   const uint32_t owner = s.owners.intern(e.owner);
-  const uint32_t client = s.clients.intern(e.client);
-  const uint32_t deal = s.deal_keys.add(e.deal, deal_hash);
+  const uint32_t client = s.clients.intern(e.client, keys.client_hash);
+  const uint32_t deal = s.deal_keys.add(e.deal, keys.deal_hash);
   if (!fields_fit || owner == Interner::kMissing || client == Interner::kMissing ||
       deal == Interner::kMissing || s.field_changes.size() + fields.size() > kMaxEntryArg) {
     return rejected(Code::kLimitExceeded,
@@ -424,7 +424,7 @@ AppendResult apply(State& state, const EventView& event, const EventKeys& keys,
   const uint32_t deal = *deal_id;
   AppendResult result;
   if (event.kind == EventKind::kOpened && deal == Interner::kMissing) {
-    result = open_deal(state, event, deal_hash);
+    result = open_deal(state, event, keys);
     if (result.outcome == Outcome::kAccepted) {
       *deal_id = static_cast<uint32_t>(state.deals.size() - 1);
       state.stage_index.add(state, *deal_id);

@@ -12,9 +12,11 @@ namespace voronka::ledger {
 struct EventKeys {
   EventIndex::Key id;
   uint64_t deal_hash;
+  uint64_t client_hash;  // of an opening event's client, else 0
 
-  static EventKeys of(std::string_view event_id, std::string_view deal) {
-    return EventKeys{EventIndex::key(event_id), hash_bytes(deal)};
+  static EventKeys of(const EventView& event) {
+    return EventKeys{EventIndex::key(event.event_id), hash_bytes(event.deal),
+                     event.kind == EventKind::kOpened ? hash_bytes(event.client) : 0};
   }
 };
 

@@ -105,9 +105,11 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
     Prepared& p = ahead[k % ahead.size()];
     p.status = source.view(event_at(k), &p.event);
     if (!p.status) return;
-    p.keys = EventKeys::of(p.event.event_id, p.event.deal);
+    p.keys = EventKeys::of(p.event);
     state.events.prefetch(p.keys.id);
     state.deal_keys.prefetch(p.keys.deal_hash);
+    // A deal's client is one of many, looked up once per deal: a cache miss.
+    if (p.keys.client_hash != 0) state.clients.prefetch(p.keys.client_hash);
   };
   for (size_t k = 0; k < kAhead; ++k) prepare(k);
 
