@@ -23,14 +23,13 @@ namespace voronka::ledger {
 struct BatchRun {
   size_t begin = 0, end = 0;  // events [begin, end)
   uint32_t group = 0;         // the deal's number
-  bool first = false;         // the deal's first run
+  bool new_deal = false;      // the deal's first run
 };
 
 template <typename DealOf>
 class BatchRuns {
  public:
-  BatchRuns(size_t size, const DealOf& deal, size_t expected_deals)
-      : size_(size), deal_(deal) {
+  BatchRuns(size_t size, DealOf deal, size_t expected_deals) : size_(size), deal_(deal) {
     groups_.reserve(expected_deals);
     while (cut_ < kAhead && next_ < size_) cut(ahead_[cut_++ % kAhead]);
   }
@@ -43,8 +42,8 @@ class BatchRuns {
     const std::string_view key = deal_(c.begin);
     uint32_t group = groups_.find(
         c.hash, [&](uint32_t g) { return key_equal(deal_(first_event_[g]), key); });
-    run->first = group == IdTable::kMissing;
-    if (run->first) {
+    run->new_deal = group == IdTable::kMissing;
+    if (run->new_deal) {
       group = static_cast<uint32_t>(first_event_.size());
       groups_.insert(c.hash, group);
       first_event_.push_back(static_cast<uint32_t>(c.begin));
@@ -54,6 +53,8 @@ class BatchRuns {
     run->group = group;
     return true;
   }
+  // The deals met so far.
+  size_t deals() const { return first_event_.size(); }
 
  private:
   static constexpr size_t kAhead = 16;
@@ -72,7 +73,7 @@ class BatchRuns {
   }
 
   size_t size_;
-  const DealOf& deal_;
+  DealOf deal_;  // a callable, such as a lambda capturing by reference
   IdTable groups_;
   LargeVector<uint32_t> first_event_;  // per group
   std::array<Cut, kAhead> ahead_;
@@ -92,7 +93,7 @@ LargeVector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
   if (time_ordered) return {};
 
   // A guess at the number of deals: most batches hold a few events per deal.
-  const size_t expected_deals = size / 4;
+  size_t expected_deals = size / 4;
   {
     // Each deal's events are in time order when each run is, and each run
     // starts no earlier than its deal's runs before it ended.
@@ -105,7 +106,7 @@ LargeVector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
         deal_ordered = at(i) >= last;
         last = at(i);
       }
-      if (run.first) {
+      if (run.new_deal) {
         last_at.push_back(last);
       } else {
         deal_ordered = deal_ordered && at(run.begin) >= last_at[run.group];
@@ -113,6 +114,7 @@ LargeVector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
       }
     }
     if (deal_ordered) return {};
+    expected_deals = runs.deals();  // at least
   }
 
   LargeVector<uint32_t> group_of(size);
