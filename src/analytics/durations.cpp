@@ -5,7 +5,7 @@
 #include "analytics/deal_scan.hpp"
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
-#include "model/calendar.hpp"
+#include "model/saturate.hpp"
 
 namespace voronka::analytics {
 namespace {
@@ -44,7 +44,8 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
       const bool first = (seen & bit) == 0;
       seen |= bit;
       const bool counts = end != kNever && (first || cumulative);
-      time_in[stage] = (first ? 0 : time_in[stage]) + (counts ? model::elapsed(start, end) : 0);
+      time_in[stage] = model::saturating_add(first ? 0 : time_in[stage],
+                                             counts ? model::saturating_sub(end, start) : 0);
       measured |= counts ? bit : 0;
     });
     const int* const rows_of = scope.funnel().rows_of(version);
@@ -53,9 +54,9 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
         const int stage = std::countr_zero(bits);
         acc.stages[rows_of[stage]].add(time_in[stage]);
       }
-      const int64_t opened = s.deals.opened_at[deal];
-      if (at.status == DealStatus::kWon) acc.to_won.add(model::elapsed(opened, at.closed_at));
-      if (at.status == DealStatus::kLost) acc.to_lost.add(model::elapsed(opened, at.closed_at));
+      const int64_t to_close = model::saturating_sub(at.closed_at, s.deals.opened_at[deal]);
+      if (at.status == DealStatus::kWon) acc.to_won.add(to_close);
+      if (at.status == DealStatus::kLost) acc.to_lost.add(to_close);
     };
     groups.tally(accs, fresh, deal, at, date, add);
   });

@@ -10,6 +10,7 @@
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
 #include "model/calendar.hpp"
+#include "model/saturate.hpp"
 
 namespace voronka::analytics {
 namespace {
@@ -29,6 +30,18 @@ int64_t lookback_from(const v1::ForecastOptions& options, int64_t at) {
   // An as_of near the earliest representable time has no earlier window.
   return at < std::numeric_limits<int64_t>::min() + span ? std::numeric_limits<int64_t>::min()
                                                          : at - span;
+}
+
+// The last day whose midnight an int64 time can hold.
+constexpr int64_t kLastDay = std::numeric_limits<int64_t>::max() / model::kMsPerDay;
+
+// A day number as a partial state keeps it, in 32 bits: a day beyond, some
+// 5.8 million years from 1970, is held at the end of the range, which is
+// all its month label ("before 1400", "after 9999") needs.
+int32_t state_day(int64_t ms) {
+  return static_cast<int32_t>(std::clamp<int64_t>(model::day_of(ms),
+                                                  std::numeric_limits<int32_t>::min(),
+                                                  std::numeric_limits<int32_t>::max()));
 }
 
 int64_t round_weighted(int64_t amount, std::optional<double> p) {
@@ -74,8 +87,8 @@ void compute_forecast(const Scope& scope, const v1::ForecastOptions& options,
         ++c.open;
         c.amount += at.amount;
         c.weighted_amount += weighted;
-        v1::ForecastDay& day = c.open_by_day[model::day_of(at.since)];
-        day.set_day(model::day_of(at.since));
+        v1::ForecastDay& day = c.open_by_day[state_day(at.since)];
+        day.set_day(state_day(at.since));
         day.set_deals(day.deals() + 1);
         day.set_amount(day.amount() + at.amount);
         day.set_weighted_amount(day.weighted_amount() + weighted);
@@ -86,7 +99,9 @@ void compute_forecast(const Scope& scope, const v1::ForecastOptions& options,
         StageCounters& c = acc[scope.funnel().row(version, stage)];
         c.closed_won += won;
         c.closed_lost += !won;
-        if ((entered_first >> stage) & 1) c.remaining.add(model::elapsed(first_entry[stage], at.closed_at));
+        if ((entered_first >> stage) & 1) {
+          c.remaining.add(model::saturating_sub(at.closed_at, first_entry[stage]));
+        }
       }
     };
     groups.tally(accs, fresh, deal, at, opened, add);
@@ -136,7 +151,7 @@ void merge_forecast(const v1::ForecastState& from, v1::ForecastState* into) {
 void finish_forecast(const v1::PartialState& state, v1::ForecastReport* out) {
   const v1::ForecastOptions& options = state.spec().forecast();
   const int64_t at_time = state.as_of();
-  const int32_t today = model::day_of(at_time);
+  const int64_t today = model::day_of(at_time);
   constexpr const char* kUnscheduled = "unscheduled";
   out->Clear();
   const auto tallies = ordered_groups(state.forecast().groups());
@@ -178,7 +193,6 @@ void finish_forecast(const v1::PartialState& state, v1::ForecastReport* out) {
           const int64_t days_left =
               *remaining / model::kMsPerDay + (*remaining % model::kMsPerDay > 0);
           const int64_t close_day = std::max<int64_t>(today, day + days_left);
-          constexpr int64_t kLastDay = std::numeric_limits<int64_t>::max() / model::kMsPerDay;
           label = bucket_label(v1::Breakdown::MONTH,
                                close_day > kLastDay ? std::numeric_limits<int64_t>::max()
                                                     : close_day * model::kMsPerDay);

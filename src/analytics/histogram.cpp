@@ -20,7 +20,7 @@ void Histogram::merge(const Histogram& other) {
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
   count_ += other.count_;
-  sum_ = sum_of(sum_, other.sum_);
+  sum_ = model::saturating_add(sum_, other.sum_);
 }
 
 std::optional<int64_t> Histogram::quantile(double q) const {
@@ -75,7 +75,10 @@ void fill_duration_stats(const Histogram& histogram, v1::DurationStats* out) {
   out->set_min_ms(histogram.min());
   out->set_max_ms(histogram.max());
   out->set_sum_ms(histogram.sum());
-  out->set_mean_ms(static_cast<double>(histogram.sum()) / static_cast<double>(histogram.count()));
+  // Within [min, max] even when the sum has stopped at the int64 limit.
+  out->set_mean_ms(std::clamp(
+      static_cast<double>(histogram.sum()) / static_cast<double>(histogram.count()),
+      static_cast<double>(histogram.min()), static_cast<double>(histogram.max())));
   out->set_median_ms(*histogram.quantile(0.5));
   out->set_p90_ms(*histogram.quantile(0.9));
 }

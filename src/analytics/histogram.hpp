@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "model/saturate.hpp"
 #include "voronka/v1/state.pb.h"
 
 namespace voronka::analytics {
@@ -31,12 +32,12 @@ class Histogram {
     min_ = std::min(min_, value);  // no branch: the order of values is random
     max_ = std::max(max_, value);
     ++count_;
-    sum_ = sum_of(sum_, value);
+    sum_ = model::saturating_add(sum_, value);
   }
   void merge(const Histogram& other);
 
   uint64_t count() const { return count_; }
-  int64_t sum() const { return sum_; }
+  int64_t sum() const { return sum_; }  // held to the int64 range
   // 0 when empty.
   int64_t min() const { return count_ == 0 ? 0 : min_; }
   int64_t max() const { return count_ == 0 ? 0 : max_; }
@@ -62,13 +63,6 @@ class Histogram {
   static constexpr uint64_t kSub = uint64_t{1} << kSubBits;
 
   void grow(uint32_t bucket) { buckets_.resize(bucket + 1, 0); }
-  // Held to the int64 range: two durations between the ends of time would
-  // overflow it.
-  static int64_t sum_of(int64_t a, int64_t b) {
-    int64_t sum;
-    if (!__builtin_add_overflow(a, b, &sum)) return sum;
-    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-  }
 
   std::vector<uint64_t> buckets_;  // grows to the largest bucket used
   uint64_t count_ = 0;

@@ -5,7 +5,7 @@
 
 #include "analytics/deal_scan.hpp"
 #include "analytics/reports.hpp"
-#include "model/calendar.hpp"
+#include "model/saturate.hpp"
 
 namespace voronka::analytics {
 
@@ -25,7 +25,7 @@ void compute_obligations(const Scope& scope, v1::ObligationsState* out) {
     o->set_owner(std::string(s.owners.str(at.owner)));
     o->set_entered_at(at.since);
     o->set_due_at(*due);
-    o->set_overdue_ms(model::elapsed(*due, at_time));
+    o->set_overdue_ms(model::saturating_sub(at_time, *due));
   });
 }
 

@@ -6,7 +6,7 @@
 #include "analytics/funnel.hpp"
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
-#include "model/calendar.hpp"
+#include "model/saturate.hpp"
 
 namespace voronka::analytics {
 namespace {
@@ -37,7 +37,7 @@ void compute_owners(const Scope& scope, v1::OwnersTally* out) {
     if (at.status == DealStatus::kWon) {
       ++c.won;
       c.won_amount += at.amount;
-      c.cycle.add(model::elapsed(opened, at.closed_at));
+      c.cycle.add(model::saturating_sub(at.closed_at, opened));
     } else {
       ++c.lost;
       if (c.lost_by_row.empty()) c.lost_by_row.resize(scope.funnel().rows(), 0);

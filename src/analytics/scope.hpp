@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -18,10 +19,12 @@
 
 namespace voronka::analytics {
 
+// [from, to), or from `from` on without a `to`: so that a period without an
+// end holds the last representable instant too.
 struct Period {
   int64_t from = std::numeric_limits<int64_t>::min();
-  int64_t to = std::numeric_limits<int64_t>::max();
-  bool contains(int64_t t) const { return t >= from && t < to; }
+  std::optional<int64_t> to;
+  bool contains(int64_t t) const { return t >= from && (!to || t < *to); }
 };
 
 class Scope {

@@ -9,6 +9,7 @@
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
 #include "model/calendar.hpp"
+#include "model/saturate.hpp"
 
 namespace voronka::analytics {
 namespace {
@@ -71,13 +72,13 @@ void compute_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
       ++c.open;
       c.amount += at.amount;
       c.weighted_amount += weighted(at.amount, process.stage(at.stage));
-      c.age.add(model::elapsed(at.since, at_time));
+      c.age.add(model::saturating_sub(at_time, at.since));
       const auto due = process.due_at(at.stage, at.since);
       c.overdue += due && at_time > *due;
       const int64_t touched = scope.reader().last_change(deal);
       const auto rotting_from =
           options.rotting_days() > 0
-              ? std::optional(model::later_by(
+              ? std::optional(model::saturating_add(
                     touched, int64_t{options.rotting_days()} * model::kMsPerDay))
               : process.rotting_at(at.stage, touched);
       c.rotting += rotting_from && at_time > *rotting_from;
@@ -220,7 +221,7 @@ bool latest_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
       if (options.rotting_days() > 0) {
         const int64_t limit = int64_t{options.rotting_days()} * model::kMsPerDay;
         r.rotting += expired(index->changed_at, now,
-                             [&](int64_t start) { return model::later_by(start, limit); });
+                             [&](int64_t start) { return model::saturating_add(start, limit); });
       } else if (process.stage(stage).has_rotting()) {
         r.rotting += expired(index->changed_at, now,
                              [&](int64_t start) { return *process.rotting_at(stage, start); });
@@ -234,7 +235,7 @@ bool latest_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
     if (r.open > 0) {
       // The median age by nearest rank; the youngest deals entered last.
       const uint64_t rank = std::max<uint64_t>(1, (r.open + 1) / 2);
-      r.median_age = model::elapsed(kth_smallest(entered[row], r.open - rank + 1), now);
+      r.median_age = model::saturating_sub(now, kth_smallest(entered[row], r.open - rank + 1));
     }
     add_snapshot_row(funnel.funnel().stages(row), r, out);
   }

@@ -5,7 +5,7 @@
 #include "analytics/deal_scan.hpp"
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
-#include "model/calendar.hpp"
+#include "model/saturate.hpp"
 
 namespace voronka::analytics {
 
@@ -24,7 +24,7 @@ int window_level(const std::vector<std::pair<int64_t, int>>& entries, int64_t wi
       }
       continue;
     }
-    if (model::elapsed(start, at) > window) break;
+    if (model::saturating_sub(at, start) > window) break;
     if (row == level) {
       if (mode == v1::WindowOptions::STRICT_INCREASE && at <= last) continue;
       last = at;

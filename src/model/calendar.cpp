@@ -6,6 +6,8 @@
 
 #include <boost/date_time/gregorian/gregorian.hpp>
 
+#include "model/saturate.hpp"
+
 namespace voronka::model {
 namespace {
 
@@ -24,7 +26,7 @@ int64_t floor_mod(int64_t a, int64_t b) {
 
 }  // namespace
 
-int32_t day_of(int64_t ms) { return static_cast<int32_t>(floor_div(ms, kMsPerDay)); }
+int64_t day_of(int64_t ms) { return floor_div(ms, kMsPerDay); }
 
 std::optional<int32_t> parse_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
@@ -60,7 +62,7 @@ int64_t add_business_days(int64_t start, uint32_t days,
   }
   // Not negative: a start outside business days moves at least to the next
   // midnight.
-  return later_by(start, (day - first_day) * kMsPerDay - back_to_midnight);
+  return saturating_add(start, (day - first_day) * kMsPerDay - back_to_midnight);
 }
 
 }  // namespace voronka::model

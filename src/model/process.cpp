@@ -11,6 +11,7 @@
 
 #include "model/calendar.hpp"
 #include "model/key_equal.hpp"
+#include "model/saturate.hpp"
 #include "model/stage_graph.hpp"
 
 namespace voronka {
@@ -95,9 +96,9 @@ bool Process::accepts_reason(std::string_view reason) const {
 int64_t Process::add_limit(const v1::TimeLimit& limit, int64_t start) const {
   switch (limit.unit_case()) {
     case v1::TimeLimit::kDays:
-      return model::later_by(start, int64_t{limit.days()} * model::kMsPerDay);
+      return model::saturating_add(start, int64_t{limit.days()} * model::kMsPerDay);
     case v1::TimeLimit::kHours:
-      return model::later_by(start, int64_t{limit.hours()} * model::kMsPerHour);
+      return model::saturating_add(start, int64_t{limit.hours()} * model::kMsPerHour);
     case v1::TimeLimit::kBusinessDays:
       return model::add_business_days(start, limit.business_days(), holidays_);
     case v1::TimeLimit::UNIT_NOT_SET:

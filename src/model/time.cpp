@@ -110,7 +110,7 @@ std::string format_date(int64_t ms) {
 
 std::string format_time(int64_t ms) {
   if (!in_calendar(ms)) return fmt::format("{} ms", ms);
-  const int64_t in_day = ms - int64_t{model::day_of(ms)} * model::kMsPerDay;
+  const int64_t in_day = ms - model::day_of(ms) * model::kMsPerDay;
   const int64_t seconds = in_day / 1000;
   std::string text = fmt::format("{}T{:02}:{:02}:{:02}", format_date(ms), seconds / 3600,
                                  seconds / 60 % 60, seconds % 60);

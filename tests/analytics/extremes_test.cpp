@@ -1,6 +1,7 @@
 // Reports over deals at both ends of int64 time: two such times are further
 // apart than int64 holds, so every duration, age and deadline must saturate
-// rather than overflow (the sanitizer build checks that none does).
+// rather than overflow (the sanitizer build checks that none does), and a
+// time far beyond the calendar must still land in its "after 9999" bucket.
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -18,7 +19,8 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kFirst = std::numeric_limits<int64_t>::min() + 1;  // a Sunday
 constexpr int64_t kLast = kMax - 10;
 
-class Extremes : public ::testing::Test {
+// A manual process with a limit in each unit.
+class ExtremeTimes : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(ledger_.add_process(ProcessBuilder("p", v1::Process::MANUAL)
@@ -29,21 +31,6 @@ class Extremes : public ::testing::Test {
                                         .stage("c")
                                         .sla_hours(4)
                                         .definition()));
-    // d1 and d5 spend all of time in 'a', then win; d2 stays in 'a'; d3
-    // opens in 'c' just before the end; d4 opens in 'b' at the beginning.
-    for (const char* deal : {"d1", "d5"}) {
-      add(deal, kFirst, opened("a"));
-      add(deal, kLast, entered("b"));
-      v1::Event won;
-      won.mutable_won();
-      add(deal, kLast, won);
-    }
-    add("d2", kFirst, opened("a"));
-    add("d3", kLast, opened("c"));
-    add("d4", kFirst, opened("b"));
-    for (const AppendResult& r : ledger_.append(events_)) {
-      ASSERT_EQ(r.outcome, Outcome::kAccepted) << r.status.to_string();
-    }
   }
 
   static v1::Event opened(const std::string& stage) {
@@ -57,15 +44,44 @@ class Extremes : public ::testing::Test {
     e.mutable_entered()->set_stage(stage);
     return e;
   }
+  static v1::Event won() {
+    v1::Event e;
+    e.mutable_won();
+    return e;
+  }
   void add(const std::string& deal, int64_t at, v1::Event e) {
     e.set_event_id(std::to_string(events_.size() + 1));
     e.set_deal(deal);
     e.set_at(at);
     events_.push_back(std::move(e));
   }
+  void record() {
+    for (const AppendResult& r : ledger_.append(events_)) {
+      ASSERT_EQ(r.outcome, Outcome::kAccepted) << r.status.to_string();
+    }
+  }
 
   Ledger ledger_;
   std::vector<v1::Event> events_;
+};
+
+// Deals at both ends of time, shared by the tests below.
+class Extremes : public ExtremeTimes {
+ protected:
+  void SetUp() override {
+    ExtremeTimes::SetUp();
+    // d1 and d5 spend all of time in 'a', then win; d2 stays in 'a'; d3
+    // opens in 'c' just before the end; d4 opens in 'b' at the beginning.
+    for (const char* deal : {"d1", "d5"}) {
+      add(deal, kFirst, opened("a"));
+      add(deal, kLast, entered("b"));
+      add(deal, kLast, won());
+    }
+    add("d2", kFirst, opened("a"));
+    add("d3", kLast, opened("c"));
+    add("d4", kFirst, opened("b"));
+    record();
+  }
 };
 
 TEST_F(Extremes, DurationsSaturate) {
@@ -77,6 +93,7 @@ TEST_F(Extremes, DurationsSaturate) {
   EXPECT_EQ(a.min_ms(), kMax);
   EXPECT_EQ(a.max_ms(), kMax);
   EXPECT_EQ(a.sum_ms(), kMax);  // two of them: the sum saturates too
+  EXPECT_EQ(a.mean_ms(), static_cast<double>(kMax));  // not the capped sum over 2
   EXPECT_EQ(a.median_ms(), kMax);
   const v1::DurationStats& b = report.stages(1).time();
   EXPECT_EQ(b.count(), 2u);
@@ -138,6 +155,57 @@ TEST_F(Extremes, EveryReportRuns) {
   ASSERT_TRUE(owners(ledger_, v1::OwnersOptions(), &owners_report));
   ASSERT_EQ(owners_report.owners_size(), 1);
   EXPECT_EQ(owners_report.owners(0).median_cycle_ms(), kMax);
+}
+
+TEST_F(ExtremeTimes, CumulativeTimesSaturate) {
+  // 'a' from the beginning of time to 0, then from 1 to 2; 'b' from 0 to 1
+  // and from 2 on.
+  add("d", kFirst, opened("a"));
+  add("d", 0, entered("b"));
+  add("d", 1, entered("a"));
+  add("d", 2, entered("b"));
+  record();
+  for (const bool cumulative : {false, true}) {
+    SCOPED_TRACE(cumulative);
+    v1::DurationsOptions options;
+    options.set_cumulative(cumulative);
+    v1::DurationsReport report;
+    ASSERT_TRUE(durations(ledger_, options, &report));
+    const v1::DurationStats& a = report.stages(0).time();
+    EXPECT_EQ(a.count(), 1u);
+    EXPECT_EQ(a.sum_ms(), kMax);
+    EXPECT_EQ(a.mean_ms(), static_cast<double>(kMax));
+    const v1::DurationStats& b = report.stages(1).time();
+    EXPECT_EQ(b.count(), 1u);
+    EXPECT_EQ(b.sum_ms(), 1);  // the visit going on has no duration yet
+  }
+}
+
+TEST_F(ExtremeTimes, ForecastBeyondTheCalendar) {
+  // About 11.8 million years from 1970: the day number needs more than 32 bits.
+  const int64_t t = (int64_t{1} << 32) * 86'400'000 + 20'000 * int64_t{86'400'000};
+  add("w", t, opened("a"));
+  add("w", t + 86'400'000, won());
+  add("x", t + 2 * 86'400'000, opened("a"));
+  record();
+  v1::ForecastReport report;
+  ASSERT_TRUE(forecast(ledger_, v1::ForecastOptions(), &report));
+  EXPECT_EQ(report.open(), 1u);
+  ASSERT_EQ(report.months_size(), 1);
+  EXPECT_EQ(report.months(0).month(), "after 9999");
+  EXPECT_EQ(report.months(0).deals(), 1u);
+}
+
+TEST_F(ExtremeTimes, PeriodWithoutAnEndHoldsTheLastInstant) {
+  add("d", kMax, opened("a"));
+  record();
+  v1::HistoryReport history_report;
+  ASSERT_TRUE(history(ledger_, v1::HistoryOptions(), &history_report));
+  EXPECT_EQ(history_report.deals(), 1u);
+  v1::HistoryOptions before_the_end;
+  before_the_end.mutable_filter()->set_to(kMax);
+  ASSERT_TRUE(history(ledger_, before_the_end, &history_report));
+  EXPECT_EQ(history_report.deals(), 0u);
 }
 
 }  // namespace
