@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -330,6 +331,14 @@ def test_long_and_repeating_text_values():
         assert s.deal("D4999").fields == {"note": note + "4999"}
         assert s.deal("D4998").fields == {}
         assert (s.deal("D7").owner, s.deal("D8").owner) == ("boris", "anna")
+        # Columns of missing values only stay NULL in C, as absent ones do.
+        empty = frame.assign(event_id=[f"e{i}" for i in range(n)],
+                             deal_id=[f"E{i}" for i in range(n)], field=None, value=np.nan)
+        batch = voronka._columns.prepare(empty)
+        assert (batch.columns.field, batch.columns.value) == (None, None)
+        r = s.append_events(empty)
+        assert (r.accepted, r.rejected) == (n, 0)
+        assert s.deal("E4999").fields == {}
         bad = frame.iloc[:1].assign(event_id="x", deal_id="Z", value="a\0b" + "c" * 100)
         with pytest.raises(voronka.InvalidArgumentError, match="NUL"):
             s.append_events(bad)
