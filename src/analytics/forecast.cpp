@@ -10,6 +10,7 @@
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
 #include "model/calendar.hpp"
+#include "model/money.hpp"
 #include "model/saturate.hpp"
 
 namespace voronka::analytics {
@@ -42,10 +43,6 @@ int32_t state_day(int64_t ms) {
   return static_cast<int32_t>(std::clamp<int64_t>(model::day_of(ms),
                                                   std::numeric_limits<int32_t>::min(),
                                                   std::numeric_limits<int32_t>::max()));
-}
-
-int64_t round_weighted(int64_t amount, std::optional<double> p) {
-  return p ? std::llround(static_cast<double>(amount) * *p) : 0;
 }
 
 }  // namespace
@@ -81,17 +78,16 @@ void compute_forecast(const Scope& scope, const v1::ForecastOptions& options,
     auto add = [&](std::vector<StageCounters>& acc) {
       if (open) {
         StageCounters& c = acc[scope.funnel().row(version, at.stage)];
-        const v1::Stage& stage = process.stage(at.stage);
-        const int64_t weighted = round_weighted(
-            at.amount, stage.has_probability() ? std::optional(stage.probability()) : std::nullopt);
+        const int64_t weighted =
+            model::weighted_amount(at.amount, model::probability(process.stage(at.stage)));
         ++c.open;
-        c.amount += at.amount;
-        c.weighted_amount += weighted;
+        c.amount = model::saturating_add(c.amount, at.amount);
+        c.weighted_amount = model::saturating_add(c.weighted_amount, weighted);
         v1::ForecastDay& day = c.open_by_day[state_day(at.since)];
         day.set_day(state_day(at.since));
         day.set_deals(day.deals() + 1);
-        day.set_amount(day.amount() + at.amount);
-        day.set_weighted_amount(day.weighted_amount() + weighted);
+        day.set_amount(model::saturating_add(day.amount(), at.amount));
+        day.set_weighted_amount(model::saturating_add(day.weighted_amount(), weighted));
         return;
       }
       for (StageMask bits = process.reached(at.entered, won); bits != 0; bits &= bits - 1) {
@@ -132,8 +128,8 @@ void merge_forecast(const v1::ForecastState& from, v1::ForecastState* into) {
     for (const auto& [key, stage] : tally.stages()) {
       v1::ForecastStageTally& t = (*target->mutable_stages())[key];
       t.set_open(t.open() + stage.open());
-      t.set_amount(t.amount() + stage.amount());
-      t.set_weighted_amount(t.weighted_amount() + stage.weighted_amount());
+      t.set_amount(model::saturating_add(t.amount(), stage.amount()));
+      t.set_weighted_amount(model::saturating_add(t.weighted_amount(), stage.weighted_amount()));
       t.set_closed_won(t.closed_won() + stage.closed_won());
       t.set_closed_lost(t.closed_lost() + stage.closed_lost());
       merge_histogram(stage.remaining(), t.mutable_remaining());
@@ -141,8 +137,8 @@ void merge_forecast(const v1::ForecastState& from, v1::ForecastState* into) {
         v1::ForecastDay& d = (*t.mutable_open_by_day())[day];
         d.set_day(day);
         d.set_deals(d.deals() + bucket.deals());
-        d.set_amount(d.amount() + bucket.amount());
-        d.set_weighted_amount(d.weighted_amount() + bucket.weighted_amount());
+        d.set_amount(model::saturating_add(d.amount(), bucket.amount()));
+        d.set_weighted_amount(model::saturating_add(d.weighted_amount(), bucket.weighted_amount()));
       }
     }
   });
@@ -177,14 +173,15 @@ void finish_forecast(const v1::PartialState& state, v1::ForecastReport* out) {
                   static_cast<double>(t.closed_won() + t.closed_lost());
         r->set_learned_probability(*learned);
       }
-      r->set_learned_weighted_amount(round_weighted(t.amount(), learned));
+      r->set_learned_weighted_amount(model::weighted_amount(t.amount(), learned));
       const auto remaining = Histogram::from_proto(t.remaining()).quantile(0.5);
       if (remaining) r->set_remaining_ms(*remaining);
       target->set_open(target->open() + t.open());
-      target->set_amount(target->amount() + t.amount());
-      target->set_weighted_amount(target->weighted_amount() + t.weighted_amount());
-      target->set_learned_weighted_amount(target->learned_weighted_amount() +
-                                          r->learned_weighted_amount());
+      target->set_amount(model::saturating_add(target->amount(), t.amount()));
+      target->set_weighted_amount(
+          model::saturating_add(target->weighted_amount(), t.weighted_amount()));
+      target->set_learned_weighted_amount(
+          model::saturating_add(target->learned_weighted_amount(), r->learned_weighted_amount()));
       // A deal is expected to close the median remaining time after it
       // entered its stage, and not before the forecast date.
       for (const auto& [day, bucket] : t.open_by_day()) {
@@ -200,10 +197,12 @@ void finish_forecast(const v1::PartialState& state, v1::ForecastReport* out) {
         v1::ForecastMonth& month = months[label];
         month.set_month(label);
         month.set_deals(month.deals() + bucket.deals());
-        month.set_amount(month.amount() + bucket.amount());
-        month.set_weighted_amount(month.weighted_amount() + bucket.weighted_amount());
-        month.set_learned_weighted_amount(month.learned_weighted_amount() +
-                                          round_weighted(bucket.amount(), learned));
+        month.set_amount(model::saturating_add(month.amount(), bucket.amount()));
+        month.set_weighted_amount(
+            model::saturating_add(month.weighted_amount(), bucket.weighted_amount()));
+        month.set_learned_weighted_amount(
+            model::saturating_add(month.learned_weighted_amount(),
+                                  model::weighted_amount(bucket.amount(), learned)));
       }
     }
     for (auto& [label, month] : months) {

@@ -9,6 +9,7 @@
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
 #include "ledger/hash.hpp"
+#include "model/saturate.hpp"
 
 namespace voronka::analytics {
 namespace {
@@ -50,14 +51,14 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
   const StageMask counted = count == v1::ENTERED ? facts.entered : reached;
 
   acc->deals += deals;
-  acc->amount += amount;
+  acc->amount = model::saturating_add(acc->amount, amount);
   if (facts.won) {
     acc->won += deals;
-    acc->won_amount += amount;
+    acc->won_amount = model::saturating_add(acc->won_amount, amount);
   }
   if (facts.lost) {
     acc->lost += deals;
-    acc->lost_amount += amount;
+    acc->lost_amount = model::saturating_add(acc->lost_amount, amount);
   }
   if (facts.status == DealStatus::kOpen) acc->open += deals;
   if (facts.status == DealStatus::kFrozen) acc->frozen += deals;
@@ -77,10 +78,10 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
                           (facts.won && process.leads_to_won(stage));
       if (facts.lost && stage == facts.lost_stage) {
         c.lost_stages += deals;
-        c.lost_amount += amount;
+        c.lost_amount = model::saturating_add(c.lost_amount, amount);
       } else if (beyond) {
         c.won_stages += deals;
-        c.won_amount += amount;
+        c.won_amount = model::saturating_add(c.won_amount, amount);
       }
     }
     if (counted & bit) {
@@ -117,7 +118,7 @@ class Shapes {
       ++size_;
     }
     ++slot.deals;
-    slot.amount += amount;
+    slot.amount = model::saturating_add(slot.amount, amount);
   }
 
   template <typename Fn>
@@ -263,9 +264,9 @@ void merge_history(const v1::HistoryState& from, v1::HistoryState* into) {
     target->set_lost(target->lost() + tally.lost());
     target->set_open(target->open() + tally.open());
     target->set_frozen(target->frozen() + tally.frozen());
-    target->set_won_amount(target->won_amount() + tally.won_amount());
-    target->set_lost_amount(target->lost_amount() + tally.lost_amount());
-    target->set_amount(target->amount() + tally.amount());
+    target->set_won_amount(model::saturating_add(target->won_amount(), tally.won_amount()));
+    target->set_lost_amount(model::saturating_add(target->lost_amount(), tally.lost_amount()));
+    target->set_amount(model::saturating_add(target->amount(), tally.amount()));
     for (const auto& [key, stage] : tally.stages()) {
       v1::StageTally& t = (*target->mutable_stages())[key];
       t.set_entered(t.entered() + stage.entered());
@@ -273,8 +274,8 @@ void merge_history(const v1::HistoryState& from, v1::HistoryState* into) {
       t.set_visits(t.visits() + stage.visits());
       t.set_won_stages(t.won_stages() + stage.won_stages());
       t.set_lost_stages(t.lost_stages() + stage.lost_stages());
-      t.set_won_amount(t.won_amount() + stage.won_amount());
-      t.set_lost_amount(t.lost_amount() + stage.lost_amount());
+      t.set_won_amount(model::saturating_add(t.won_amount(), stage.won_amount()));
+      t.set_lost_amount(model::saturating_add(t.lost_amount(), stage.lost_amount()));
       t.set_moved_on(t.moved_on() + stage.moved_on());
       t.set_won(t.won() + stage.won());
       t.set_lost(t.lost() + stage.lost());

@@ -6,6 +6,7 @@
 #include "analytics/funnel.hpp"
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
+#include "model/saturate.hpp"
 
 namespace voronka::analytics {
 namespace {
@@ -30,7 +31,7 @@ void compute_losses(const Scope& scope, const v1::Breakdown& breakdown, v1::Loss
     auto add = [&](std::map<CellKey, Cell>& acc) {
       Cell& cell = acc[key];
       ++cell.deals;
-      cell.amount += at.amount;
+      cell.amount = model::saturating_add(cell.amount, at.amount);
     };
     groups.tally(accs, fresh, deal, at, closed, add);
   });
@@ -60,7 +61,7 @@ void merge_losses(const v1::LossesState& from, v1::LossesState* into) {
         *target->add_cells() = cell;
       } else {
         same->set_deals(same->deals() + cell.deals());
-        same->set_amount(same->amount() + cell.amount());
+        same->set_amount(model::saturating_add(same->amount(), cell.amount()));
       }
     }
   });
@@ -89,16 +90,16 @@ void finish_losses(const v1::PartialState& state, v1::LossesReport* out) {
       for (const auto& cell : cells) {
         if (cell.stage() != stage.key()) continue;
         row->set_deals(row->deals() + cell.deals());
-        row->set_amount(row->amount() + cell.amount());
+        row->set_amount(model::saturating_add(row->amount(), cell.amount()));
       }
     }
     for (const auto& cell : cells) {
       v1::LossReason& reason = reasons[cell.reason()];
       reason.set_reason(cell.reason());
       reason.set_deals(reason.deals() + cell.deals());
-      reason.set_amount(reason.amount() + cell.amount());
+      reason.set_amount(model::saturating_add(reason.amount(), cell.amount()));
       target->set_deals(target->deals() + cell.deals());
-      target->set_amount(target->amount() + cell.amount());
+      target->set_amount(model::saturating_add(target->amount(), cell.amount()));
       *target->add_cells() = cell;
     }
     std::vector<v1::LossReason> ranked;

@@ -36,7 +36,7 @@ void compute_owners(const Scope& scope, v1::OwnersTally* out) {
     if (!closed_in) return;
     if (at.status == DealStatus::kWon) {
       ++c.won;
-      c.won_amount += at.amount;
+      c.won_amount = model::saturating_add(c.won_amount, at.amount);
       c.cycle.add(model::saturating_sub(at.closed_at, opened));
     } else {
       ++c.lost;
@@ -68,7 +68,7 @@ void merge_owners(const v1::OwnersTally& from, v1::OwnersTally* into) {
     t.set_opened(t.opened() + tally.opened());
     t.set_won(t.won() + tally.won());
     t.set_lost(t.lost() + tally.lost());
-    t.set_won_amount(t.won_amount() + tally.won_amount());
+    t.set_won_amount(model::saturating_add(t.won_amount(), tally.won_amount()));
     merge_histogram(tally.cycle(), t.mutable_cycle());
     for (const auto& [stage, n] : tally.lost_by_stage()) (*t.mutable_lost_by_stage())[stage] += n;
   }

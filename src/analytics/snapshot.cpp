@@ -9,6 +9,7 @@
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
 #include "model/calendar.hpp"
+#include "model/money.hpp"
 #include "model/saturate.hpp"
 
 namespace voronka::analytics {
@@ -19,13 +20,6 @@ struct StageCounters {
   int64_t amount = 0, weighted_amount = 0;
   Histogram age;
 };
-
-// Σ round(amount × p): rounding each deal keeps sums exact across partitions.
-int64_t weighted(int64_t amount, const v1::Stage& stage) {
-  return stage.has_probability()
-             ? std::llround(static_cast<double>(amount) * stage.probability())
-             : 0;
-}
 
 }  // namespace
 
@@ -42,8 +36,9 @@ void add_snapshot_row(const v1::FunnelStage& stage, const SnapshotRow& row,
   r->set_rotting(row.rotting);
   r->set_frozen(row.frozen);
   report->set_open(report->open() + row.open);
-  report->set_amount(report->amount() + row.amount);
-  report->set_weighted_amount(report->weighted_amount() + row.weighted_amount);
+  report->set_amount(model::saturating_add(report->amount(), row.amount));
+  report->set_weighted_amount(
+      model::saturating_add(report->weighted_amount(), row.weighted_amount));
   report->set_overdue(report->overdue() + row.overdue);
   report->set_rotting(report->rotting() + row.rotting);
   report->set_frozen(report->frozen() + row.frozen);
@@ -70,8 +65,10 @@ void compute_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
         return;
       }
       ++c.open;
-      c.amount += at.amount;
-      c.weighted_amount += weighted(at.amount, process.stage(at.stage));
+      c.amount = model::saturating_add(c.amount, at.amount);
+      c.weighted_amount = model::saturating_add(
+          c.weighted_amount,
+          model::weighted_amount(at.amount, model::probability(process.stage(at.stage))));
       c.age.add(model::saturating_sub(at_time, at.since));
       const auto due = process.due_at(at.stage, at.since);
       c.overdue += due && at_time > *due;
@@ -111,8 +108,8 @@ void merge_snapshot(const v1::SnapshotState& from, v1::SnapshotState* into) {
     for (const auto& [key, stage] : tally.stages()) {
       v1::SnapshotStageTally& t = (*target->mutable_stages())[key];
       t.set_open(t.open() + stage.open());
-      t.set_amount(t.amount() + stage.amount());
-      t.set_weighted_amount(t.weighted_amount() + stage.weighted_amount());
+      t.set_amount(model::saturating_add(t.amount(), stage.amount()));
+      t.set_weighted_amount(model::saturating_add(t.weighted_amount(), stage.weighted_amount()));
       t.set_overdue(t.overdue() + stage.overdue());
       t.set_rotting(t.rotting() + stage.rotting());
       t.set_frozen(t.frozen() + stage.frozen());
@@ -211,8 +208,8 @@ bool latest_snapshot(const Scope& scope, const v1::SnapshotOptions& options,
       const int row = funnel.row(version, stage);
       SnapshotRow& r = rows[row];
       r.open += index->open;
-      r.amount += index->amount;
-      r.weighted_amount += index->weighted_amount;
+      r.amount = model::saturating_add(r.amount, index->amount());
+      r.weighted_amount = model::saturating_add(r.weighted_amount, index->weighted_amount());
       r.frozen += index->frozen;
       if (process.stage(stage).has_sla()) {
         r.overdue += expired(index->entered_at, now,

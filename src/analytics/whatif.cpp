@@ -13,6 +13,7 @@
 #include "analytics/funnel.hpp"
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
+#include "model/saturate.hpp"
 
 namespace voronka::analytics {
 namespace {
@@ -103,7 +104,7 @@ void finish_whatif(const v1::PartialState& state, v1::WhatIfReport* out) {
   out->set_baseline_won(whole.won());
   out->set_projected_won(projected.won);
   out->set_baseline_won_amount(whole.won_amount());
-  out->set_projected_won_amount(std::llround(projected.won * average));
+  out->set_projected_won_amount(model::saturating_round(projected.won * average));
   out->set_sensitivity_step(step_size);
 
   std::vector<v1::Sensitivity> ranking;
@@ -116,7 +117,7 @@ void finish_whatif(const v1::PartialState& state, v1::WhatIfReport* out) {
     s.set_stage(funnel.stages(row).key());
     s.set_name(funnel.stages(row).name());
     s.set_won_gain(gain);
-    s.set_won_amount_gain(std::llround(gain * average));
+    s.set_won_amount_gain(model::saturating_round(gain * average));
     ranking.push_back(s);
   }
   std::stable_sort(ranking.begin(), ranking.end(), [](const auto& a, const auto& b) {

@@ -1,9 +1,9 @@
 #include "ledger/stage_index.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include "ledger/state.hpp"
+#include "model/money.hpp"
 
 namespace voronka::ledger {
 namespace {
@@ -44,14 +44,11 @@ void StageIndex::contribute(const State& s, uint32_t deal, int sign) {
     return;
   }
   const int64_t amount = s.deals.amount[deal];
-  const v1::Stage& definition = s.catalog.version(version).stage(stage_index);
-  const int64_t weighted =
-      definition.has_probability()
-          ? std::llround(static_cast<double>(amount) * definition.probability())
-          : 0;
   stage.open += sign;
-  stage.amount += sign * amount;
-  stage.weighted_amount += sign * weighted;
+  stage.amount_sum += sign * __int128{amount};
+  const v1::Stage& definition = s.catalog.version(version).stage(stage_index);
+  stage.weighted_sum +=
+      sign * __int128{model::weighted_amount(amount, model::probability(definition))};
   const int64_t entered = s.deals.stage_since[deal];
   const int64_t changed = s.timelines.last_time(deal);
   if (sign > 0) {
@@ -94,13 +91,11 @@ void StageIndex::ensure_built(const State& state) const {
       continue;
     }
     const int64_t amount = state.deals.amount[deal];
+    ++stage.open;
+    stage.amount_sum += amount;
     const v1::Stage& definition =
         state.catalog.version(state.deals.version[deal]).stage(state.deals.stage[deal]);
-    ++stage.open;
-    stage.amount += amount;
-    if (definition.has_probability()) {
-      stage.weighted_amount += std::llround(static_cast<double>(amount) * definition.probability());
-    }
+    stage.weighted_sum += model::weighted_amount(amount, model::probability(definition));
     stage.entered_at.push_back(state.deals.stage_since[deal]);
     stage.changed_at.push_back(state.timelines.last_time(deal));
   }

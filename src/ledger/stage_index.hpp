@@ -13,7 +13,9 @@
 #ifndef VORONKA_LEDGER_STAGE_INDEX_HPP_
 #define VORONKA_LEDGER_STAGE_INDEX_HPP_
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <vector>
 
@@ -26,10 +28,24 @@ class StageIndex {
   struct Stage {
     uint64_t open = 0;
     uint64_t frozen = 0;
-    int64_t amount = 0;
-    int64_t weighted_amount = 0;       // sum of round(amount x probability)
     std::vector<int64_t> entered_at;   // open deals' stage entry times, sorted
     std::vector<int64_t> changed_at;   // open deals' last change times, sorted
+
+    // Held to the int64 range.
+    int64_t amount() const { return clamped(amount_sum); }
+    int64_t weighted_amount() const { return clamped(weighted_sum); }  // of round(amount x p)
+
+    // Kept exact in 128 bits, so that taking a deal out undoes putting it
+    // in even when the sum lies beyond int64.
+    __int128 amount_sum = 0;
+    __int128 weighted_sum = 0;
+
+   private:
+    static int64_t clamped(__int128 sum) {
+      return static_cast<int64_t>(
+          std::clamp<__int128>(sum, std::numeric_limits<int64_t>::min(),
+                               std::numeric_limits<int64_t>::max()));
+    }
   };
 
   // Builds the index when it is not built; safe to call from concurrent

@@ -19,12 +19,13 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kFirst = std::numeric_limits<int64_t>::min() + 1;  // a Sunday
 constexpr int64_t kLast = kMax - 10;
 
-// A manual process with a limit in each unit.
+// A manual process with a limit in each unit; 'a' has a probability.
 class ExtremeTimes : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(ledger_.add_process(ProcessBuilder("p", v1::Process::MANUAL)
                                         .stage("a")
+                                        .probability(1.0)
                                         .sla_days(5)
                                         .stage("b")
                                         .sla_business_days(3)
@@ -33,10 +34,16 @@ class ExtremeTimes : public ::testing::Test {
                                         .definition()));
   }
 
-  static v1::Event opened(const std::string& stage) {
+  static v1::Event opened(const std::string& stage, int64_t amount = 0) {
     v1::Event e;
     e.mutable_opened()->set_process("p");
     e.mutable_opened()->set_stage(stage);
+    e.mutable_opened()->set_amount(amount);
+    return e;
+  }
+  static v1::Event lost() {
+    v1::Event e;
+    e.mutable_lost();
     return e;
   }
   static v1::Event entered(const std::string& stage) {
@@ -50,7 +57,7 @@ class ExtremeTimes : public ::testing::Test {
     return e;
   }
   void add(const std::string& deal, int64_t at, v1::Event e) {
-    e.set_event_id(std::to_string(events_.size() + 1));
+    e.set_event_id(std::to_string(++events_made_));
     e.set_deal(deal);
     e.set_at(at);
     events_.push_back(std::move(e));
@@ -62,7 +69,8 @@ class ExtremeTimes : public ::testing::Test {
   }
 
   Ledger ledger_;
-  std::vector<v1::Event> events_;
+  std::vector<v1::Event> events_;  // to record
+  int events_made_ = 0;
 };
 
 // Deals at both ends of time, shared by the tests below.
@@ -206,6 +214,45 @@ TEST_F(ExtremeTimes, PeriodWithoutAnEndHoldsTheLastInstant) {
   before_the_end.mutable_filter()->set_to(kMax);
   ASSERT_TRUE(history(ledger_, before_the_end, &history_report));
   EXPECT_EQ(history_report.deals(), 0u);
+}
+
+// Amounts, too, may be any non-negative int64, so their sums saturate. The
+// open deals' sums of the latest snapshot are kept exact, so that a deal
+// leaving a stage takes out exactly what it put in.
+TEST_F(ExtremeTimes, AmountsSaturate) {
+  add("A", 1, opened("a", kMax));
+  add("B", 1, opened("a", kMax));
+  add("C", 1, opened("a", 5));
+  record();
+  auto stage_a = [&] {
+    v1::SnapshotReport report;
+    EXPECT_TRUE(snapshot(ledger_, v1::SnapshotOptions(), &report));
+    return report.stages(0);
+  };
+  EXPECT_EQ(stage_a().amount(), kMax);
+  EXPECT_EQ(stage_a().weighted_amount(), kMax);  // kMax x 1.0 rounds to 2^63
+  events_.clear();
+  add("B", 2, lost());
+  add("A", 3, won());
+  record();
+  EXPECT_EQ(stage_a().open(), 1u);
+  EXPECT_EQ(stage_a().amount(), 5);
+  EXPECT_EQ(stage_a().weighted_amount(), 5);
+
+  v1::SnapshotOptions past;
+  past.mutable_filter()->set_as_of(1);  // before B and A closed: the scan, not the index
+  v1::SnapshotReport report;
+  ASSERT_TRUE(snapshot(ledger_, past, &report));
+  EXPECT_EQ(report.amount(), kMax);
+  v1::HistoryReport history_report;
+  ASSERT_TRUE(history(ledger_, v1::HistoryOptions(), &history_report));
+  EXPECT_EQ(history_report.won_amount(), kMax);
+  EXPECT_EQ(history_report.lost_amount(), kMax);
+  for (const char* name : {"conversion", "losses", "owners", "forecast", "whatif"}) {
+    SCOPED_TRACE(name);
+    v1::Report any;
+    EXPECT_TRUE(run_report(ledger_, *report_spec(name), &any));
+  }
 }
 
 }  // namespace
