@@ -37,7 +37,9 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
     const uint16_t version = s.deals.version[deal];
     // Completed visits only: a visit still going on has no duration yet.
     // Without branches: which visits count varies from deal to deal, and
-    // mispredicting it cost more than the arithmetic.
+    // mispredicting it cost more than the arithmetic. A visit that does not
+    // count spans start to start, so that only a span beyond int64 takes
+    // the saturating arithmetic's rare branch.
     StageMask seen = 0, measured = 0;
     reader.for_each_visit(deal, [&](int stage, int64_t start, int64_t end) {
       const StageMask bit = StageMask{1} << stage;
@@ -45,7 +47,7 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
       seen |= bit;
       const bool counts = end != kNever && (first || cumulative);
       time_in[stage] = model::saturating_add(first ? 0 : time_in[stage],
-                                             counts ? model::saturating_sub(end, start) : 0);
+                                             model::saturating_sub(counts ? end : start, start));
       measured |= counts ? bit : 0;
     });
     const int* const rows_of = scope.funnel().rows_of(version);
@@ -54,9 +56,13 @@ void compute_durations(const Scope& scope, const v1::DurationsOptions& options,
         const int stage = std::countr_zero(bits);
         acc.stages[rows_of[stage]].add(time_in[stage]);
       }
-      const int64_t to_close = model::saturating_sub(at.closed_at, s.deals.opened_at[deal]);
-      if (at.status == DealStatus::kWon) acc.to_won.add(to_close);
-      if (at.status == DealStatus::kLost) acc.to_lost.add(to_close);
+      // An open deal's closed_at is kNever: not subtracted.
+      const int64_t opened = s.deals.opened_at[deal];
+      if (at.status == DealStatus::kWon) {
+        acc.to_won.add(model::saturating_sub(at.closed_at, opened));
+      } else if (at.status == DealStatus::kLost) {
+        acc.to_lost.add(model::saturating_sub(at.closed_at, opened));
+      }
     };
     groups.tally(accs, fresh, deal, at, date, add);
   });
