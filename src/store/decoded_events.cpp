@@ -114,6 +114,7 @@ void DecodedEvents::clear() {
   fields_.clear();
   field_runs_.clear();
   arena_.clear();
+  opened_ = 0;
   needs_messages_ = false;
 }
 
@@ -214,6 +215,7 @@ Status DecodedEvents::decode(const v1::EventBatch& b, Dictionary* dictionary) {
 
     switch (kind) {
       case EventKind::kOpened: {
+        ++opened_;
         process_[i] = text();
         owner_[i] = text();
         client_[i] = text();

@@ -27,6 +27,8 @@ class DecodedEvents {
   Status decode(const v1::EventBatch& batch, Dictionary* dictionary);
 
   size_t size() const { return kind_.size(); }
+  // Opened events among them.
+  size_t opened_count() const { return opened_; }
   void clear();
 
   // Whether some event cannot be written as columns: an opened event with
@@ -67,6 +69,7 @@ class DecodedEvents {
   std::vector<std::pair<std::string_view, std::string_view>> fields_;
   std::vector<FieldRun> field_runs_;
   Arena arena_;
+  size_t opened_ = 0;
   bool needs_messages_ = false;
 };
 

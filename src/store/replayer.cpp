@@ -1,9 +1,11 @@
 #include "store/replayer.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 #include <fmt/format.h>
 
+#include "ledger/access.hpp"
 #include "store/format.hpp"
 
 namespace voronka::store {
@@ -12,11 +14,24 @@ namespace {
 // Events applied in one ledger batch during replay.
 constexpr size_t kReplayBatch = size_t{1} << 16;
 
+// Events read before the rest of the log is extrapolated from them.
+constexpr uint64_t kSampleEvents = uint64_t{1} << 12;
+// What is reserved beyond the extrapolation: falling short even slightly
+// would double the arrays once more near the end.
+constexpr double kReserveMargin = 1.125;
+
 }  // namespace
 
 Replayer::Replayer(Ledger* ledger, Dictionary* dictionary, std::string path,
-                   LogPosition position)
-    : ledger_(ledger), dictionary_(dictionary), path_(std::move(path)), position_(position) {}
+                   LogPosition position, uint64_t end)
+    : ledger_(ledger),
+      dictionary_(dictionary),
+      path_(std::move(path)),
+      start_(position),
+      start_deals_(ledger::Access::state(*ledger).deals.size()),
+      start_strings_(dictionary->size()),
+      end_(end),
+      position_(position) {}
 
 Status Replayer::fail(const Held& held, std::string problem) {
   damage_ = Damage{held.offset, held.record, std::move(problem)};
@@ -77,8 +92,29 @@ Status Replayer::add(const LogReader::Frame& frame) {
   return fail(held, "it holds neither events nor a process");
 }
 
+void Replayer::reserve_for_rest() {
+  const uint64_t read_bytes = held_.back().end - start_.offset;
+  const uint64_t read_events = position_.events - start_.events + pending_.size();
+  if (read_events < kSampleEvents) return;
+  reserved_ = true;
+  const double scale = kReserveMargin * static_cast<double>(end_ - start_.offset) /
+                       static_cast<double>(read_bytes);
+  auto rest = [scale](uint64_t read) {
+    return static_cast<size_t>(static_cast<double>(read) * (scale - 1.0));
+  };
+  // A refresh replays while readers may be reporting.
+  const std::unique_lock lock(ledger::Access::mutex(*ledger_));
+  ledger::State& state = ledger::Access::state(*ledger_);
+  const uint64_t read_deals = state.deals.size() - start_deals_ + pending_.opened_count();
+  state.reserve_more(pending_.size() + rest(read_events),
+                     pending_.opened_count() + rest(read_deals));
+  dictionary_->interner().reserve(dictionary_->size() +
+                                  rest(dictionary_->size() - start_strings_));
+}
+
 Status Replayer::flush() {
   if (held_.empty()) return Status::ok();
+  if (!reserved_) reserve_for_rest();
   const std::vector<AppendResult> results = pending_.needs_messages()
                                                 ? ledger_->append(pending_.messages())
                                                 : ledger_->append(pending_.columns());
@@ -109,7 +145,7 @@ Status replay_log(const File& file, uint64_t end, Ledger* ledger, Dictionary* di
                   LogPosition* position, ReplayEnd* result,
                   const std::function<Status(const LogReader::Frame&)>& on_frame) {
   LogReader reader(file, position->offset, end, position->records + 1);
-  Replayer replayer(ledger, dictionary, file.path(), *position);
+  Replayer replayer(ledger, dictionary, file.path(), *position, end);
   *result = ReplayEnd{};
   auto finish = [&](Status status, const Damage& damage) {
     *position = replayer.position();

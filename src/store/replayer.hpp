@@ -23,10 +23,16 @@ namespace voronka::store {
 //
 // Every event of the log must be accepted again: anything else means the file
 // is not what the store wrote, and is damage.
+//
+// Before its first flush of a few thousand events, a replay reserves the
+// ledger for the rest of the log up to `end`, assuming it holds events, deals
+// and strings as densely as the records read so far: growing the ledger's
+// arrays and tables step by step would copy them and touch their memory twice.
 class Replayer {
  public:
   // Continues a log at `position`, with the dictionary as it stands there.
-  Replayer(Ledger* ledger, Dictionary* dictionary, std::string path, LogPosition position);
+  Replayer(Ledger* ledger, Dictionary* dictionary, std::string path, LogPosition position,
+           uint64_t end);
 
   // Takes the next record. Damage in it, or in a held record, is
   // kCorruptStore (see damage()).
@@ -50,10 +56,16 @@ class Replayer {
 
   Status fail(const Held& held, std::string problem);
   void advance(const Held& held, size_t events);
+  void reserve_for_rest();
 
   Ledger* ledger_;
   Dictionary* dictionary_;
   std::string path_;
+  const LogPosition start_;
+  const size_t start_deals_;
+  const size_t start_strings_;
+  const uint64_t end_;
+  bool reserved_ = false;
   LogPosition position_;
   v1::LogRecord record_;
   DecodedEvents pending_;

@@ -238,6 +238,28 @@ TEST(Store, SplitsLargeBatchesIntoRecords) {
   EXPECT_EQ(store->ledger().process("typical_sale")->version(), 2u);
 }
 
+TEST(Store, AReplayReservesTheLedgerForTheWholeLog) {
+  TempDir dir;
+  const std::string path = dir.file("s.vrk");
+  GeneratorOptions options;
+  options.deals = 30000;  // about 144,000 events: flushed to the ledger in three parts
+  const EventTable table = generate_events(options);
+  Ledger whole;  // one batch, reserved exactly
+  add_generator_processes(whole);
+  expect_all_accepted(whole.append(table.columns()));
+  {
+    auto store = open_store(path, with(Durability::kNone));
+    add_generator_processes(*store);
+    std::vector<AppendResult> results;
+    ASSERT_TRUE(store->append(table.columns(), &results));
+  }
+  auto store = open_store(path);
+  ASSERT_EQ(store->ledger().stats().events, table.size());
+  // Grown flush by flush, the arrays would hold up to twice what they need.
+  EXPECT_LT(static_cast<double>(store->ledger().stats().memory_bytes),
+            1.12 * static_cast<double>(whole.stats().memory_bytes));
+}
+
 TEST(Store, GeneratorDataTakesFewerThan16BytesPerEvent) {
   TempDir dir;
   const std::string path = dir.file("s.vrk");
