@@ -47,7 +47,10 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
   const Process& process = scope.state().catalog.version(facts.version);
   const FunnelMap& funnel = scope.funnel();
   const int won_column = funnel.rows();
-  const StageMask reached = process.reached(facts.entered, facts.won);
+  // A loss reaches the stage it happened at, as a win reaches won: on the
+  // activity basis the deal may have entered that stage before the period.
+  const StageMask lost_at = facts.lost ? StageMask{1} << facts.lost_stage : 0;
+  const StageMask reached = process.reached(facts.entered | lost_at, facts.won);
   const StageMask counted = count == v1::ENTERED ? facts.entered : reached;
 
   acc->deals += deals;

@@ -109,6 +109,8 @@ void finish_owners(const v1::PartialState& state, v1::OwnersReport* out) {
   }
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     if (a.won_amount() != b.won_amount()) return a.won_amount() > b.won_amount();
+    // An owner who closed nothing has no win rate, and comes after any rate.
+    if (a.has_win_rate() != b.has_win_rate()) return a.has_win_rate();
     if (a.win_rate() != b.win_rate()) return a.win_rate() > b.win_rate();
     return a.owner() < b.owner();
   });

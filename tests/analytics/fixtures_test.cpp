@@ -230,6 +230,68 @@ TEST(ClosedBasis, WonAndLostStagesAndPotentials) {
   EXPECT_EQ(losses_report.cells(0).reason(), "no_budget");
 }
 
+TEST(ActivityBasis, ALossInThePeriodIsPutOnItsStageAsAWinIsOnItsStages) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(ProcessBuilder("line", v1::Process::AUTOMATIC)
+                                     .stage("a").stage("b").stage("c").definition()));
+  Events ev;
+  // Both entered their stage before the period and closed in it.
+  ev.opened("X", at("2025-01-06"), "line", 500).lost("X", at("2025-01-20"), "price");
+  ev.opened("Y", at("2025-01-06"), "line", 700).enter("Y", at("2025-01-08"), "b")
+      .lost("Y", at("2025-01-21"), "price");
+  ev.opened("Z", at("2025-01-06"), "line", 900).enter("Z", at("2025-01-09"), "b")
+      .enter("Z", at("2025-01-10"), "c").won("Z", at("2025-01-22"));
+  ev.into(ledger);
+
+  v1::HistoryOptions options;
+  options.set_basis(v1::ACTIVITY);
+  options.mutable_filter()->set_from(at("2025-01-16"));
+  options.mutable_filter()->set_to(at("2025-01-26"));
+  v1::HistoryReport r;
+  ASSERT_TRUE(history(ledger, options, &r));
+  EXPECT_EQ(r.deals(), 3u);
+  EXPECT_EQ(r.lost(), 2u);
+  EXPECT_EQ(r.lost_amount(), 1200);
+  // X was lost at a, Y at b after passing a; Z passed a, b and c to won.
+  EXPECT_EQ(row(r, "a").entered(), 0u);
+  EXPECT_EQ(row(r, "a").reached(), 3u);
+  EXPECT_EQ(row(r, "a").lost_stages(), 1u);
+  EXPECT_EQ(row(r, "a").lost_amount(), 500);
+  EXPECT_EQ(row(r, "a").won_stages(), 2u);
+  EXPECT_EQ(row(r, "a").won_amount(), 1600);
+  EXPECT_EQ(row(r, "b").reached(), 2u);
+  EXPECT_EQ(row(r, "b").lost_stages(), 1u);
+  EXPECT_EQ(row(r, "b").lost_amount(), 700);
+  EXPECT_EQ(row(r, "b").won_stages(), 1u);
+  EXPECT_EQ(row(r, "c").reached(), 1u);
+  EXPECT_EQ(row(r, "c").lost_stages(), 0u);
+  EXPECT_EQ(row(r, "c").won_stages(), 1u);
+}
+
+TEST(Owners, RankedByWonAmountThenWinRateWithNoRateLast) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(ProcessBuilder("line", v1::Process::MANUAL)
+                                     .stage("a").stage("b").definition()));
+  Events ev;
+  const int64_t t = at("2025-02-03");
+  ev.opened("C1", t, "line", 100, "cat");
+  ev.opened("D1", t, "line", 100, "dan").lost("D1", t + kDay, "price");
+  ev.opened("E1", t, "line", 100, "eve");
+  ev.opened("A1", t, "line", 100, "ann").won("A1", t + kDay);
+  ev.opened("B1", t, "line", 100, "bob").won("B1", t + kDay);
+  ev.opened("B2", t, "line", 100, "bob").lost("B2", t + kDay, "price");
+  ev.into(ledger);
+  v1::OwnersReport r;
+  ASSERT_TRUE(owners(ledger, v1::OwnersOptions(), &r));
+  std::vector<std::string> order;
+  for (const auto& row : r.owners()) order.push_back(row.owner());
+  // ann and bob won 1.00 each, ann at the higher rate; dan's rate is 0;
+  // cat and eve closed nothing.
+  EXPECT_THAT(order, ::testing::ElementsAre("ann", "bob", "dan", "cat", "eve"));
+  EXPECT_EQ(r.owners(4).rank(), 5u);
+  EXPECT_FALSE(r.owners(3).has_win_rate());
+}
+
 TEST(Snapshot, AmountsAgesOverdueRottingAndFrozen) {
   Ledger ledger;
   ASSERT_TRUE(ledger.add_process(ProcessBuilder("p", v1::Process::MANUAL)

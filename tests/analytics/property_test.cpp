@@ -192,7 +192,11 @@ HistoryExpectation expected_history(const World& world, const v1::Filter& f, v1:
       for (const auto& v : d.visits) ++visits[v.stage];
     }
     const auto& next = deal.graph->next;
-    const std::set<std::string> r = reference::reached(*deal.graph, entered, won);
+    // A loss reaches the stage it happened at, as a win reaches won, even
+    // when the stage was entered before the period.
+    std::set<std::string> reaching = entered;
+    if (lost) reaching.insert(d.stage);
+    const std::set<std::string> r = reference::reached(*deal.graph, reaching, won);
     const std::set<std::string>& c = count == v1::ENTERED ? entered : r;
     ++h.deals;
     h.won += won;
