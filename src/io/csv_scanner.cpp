@@ -79,6 +79,8 @@ std::string_view describe(CsvProblem problem) {
              "quotes inside)";
     case CsvProblem::kTextAfterClosingQuote: return "has text after the closing quote";
     case CsvProblem::kUnclosedQuote: return "opens a quote that is never closed";
+    case CsvProblem::kQuoteRunsOn:
+      return "opens a quote that runs onto later lines without closing its field";
   }
   return "unknown problem";
 }
@@ -126,6 +128,14 @@ bool CsvScanner::next(CsvRecord* record) {
           continue;
         }
         break;
+      }
+      // A closing quote lines later that does not end the field means the
+      // opening quote was most likely stray: only its own line is lost.
+      const char* const after = q + 1;
+      if (after < end && *after != ',' && line_end_at(after, end) == 0 &&
+          std::memchr(content, '\n', static_cast<size_t>(q - content)) != nullptr) {
+        fail(&r, CsvProblem::kQuoteRunsOn, field, field);
+        return true;
       }
       r.fields.push_back(doubled ? unescape(content, q, arena_)
                                  : std::string_view(content, static_cast<size_t>(q - content)));

@@ -27,6 +27,7 @@ enum class CsvProblem : uint8_t {
   kQuoteInUnquotedField,   // a"b
   kTextAfterClosingQuote,  // "a"b
   kUnclosedQuote,          // "a ... with no closing quote before the end of the text
+  kQuoteRunsOn,            // "a <line break> b"c: the closing quote, lines later, ends no field
 };
 
 // "a quote inside an unquoted field", ...
@@ -53,9 +54,11 @@ class CsvScanner {
   // Reads the next record into `record`; false at the end of the text.
   //
   // A malformed record ends at the end of the line where the problem shows
-  // (for a quote that is never closed: the line where it opens), and
-  // scanning resumes on the next line. Since an unclosed quote means no
-  // quote follows it, the rest of the text then reads normally.
+  // (for a quote that is never closed, or that runs on: the line where it
+  // opens), and scanning resumes on the next line. Since an unclosed quote
+  // means no quote follows it, the rest of the text then reads normally; a
+  // quote that runs on is taken for a stray one, and the lines after its own
+  // read as rows of their own.
   bool next(CsvRecord* record);
 
   // Where the record starting at `begin` ends (before its line end), for a

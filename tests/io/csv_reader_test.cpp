@@ -172,15 +172,36 @@ TEST(CsvReader, RejectsAQuoteInsideAnUnquotedField) {
 
 TEST(CsvReader, RejectsTextAfterAClosingQuote) {
   const EventFile file = parse_ok(std::string(kHeader) +
-                                  "1,D1,,2025-01-01,opened,,,\"Anna\nSmith\" jr,acme,,,\n"
+                                  "1,D1,,2025-01-01,opened,,,\"Anna\" jr,acme,,,\n"
                                   "2,D1,,2025-01-02,won,,,,,,,\n");
   ASSERT_EQ(file.rejects().size(), 1u);
   const CsvReject& reject = file.rejects()[0];
   EXPECT_EQ(reject.line, 2u);
-  EXPECT_EQ(reject.row, "1,D1,,2025-01-01,opened,,,\"Anna\nSmith\" jr,acme,,,");
-  EXPECT_EQ(reject.error, "owner: '\"Anna\\nSmith\" jr' has text after the closing quote");
+  EXPECT_EQ(reject.row, "1,D1,,2025-01-01,opened,,,\"Anna\" jr,acme,,,");
+  EXPECT_EQ(reject.error, "owner: '\"Anna\" jr' has text after the closing quote");
   ASSERT_EQ(file.size(), 1u);
-  EXPECT_THAT(file.lines(), ElementsAre(4u));
+  EXPECT_THAT(file.lines(), ElementsAre(3u));
+}
+
+TEST(CsvReader, AStrayQuoteCostsOnlyItsOwnLine) {
+  // The quote opened on line 3 is closed only by the opening quote of line 8,
+  // which text follows: it was stray, and lines 4 to 8 are rows of their own.
+  const EventFile file = parse_ok(std::string(kHeader) +
+                                  "e1,D1,p,2025-03-03,opened,,100,anna,acme,,,\n"
+                                  "e2,D1,,2025-03-06,field_set,,,,,,note,\"5 inch screen\n"
+                                  "e3,D2,p,2025-03-03,opened,,100,anna,acme,,,\n"
+                                  "e4,D3,p,2025-03-03,opened,,100,anna,acme,,,\n"
+                                  "e5,D4,p,2025-03-03,opened,,100,anna,acme,,,\n"
+                                  "e6,D5,p,2025-03-03,opened,,100,anna,\"Acme, Inc\",,,\n"
+                                  "e7,D6,p,2025-03-03,opened,,100,anna,acme,,,\n");
+  ASSERT_EQ(file.rejects().size(), 1u);
+  const CsvReject& reject = file.rejects()[0];
+  EXPECT_EQ(reject.line, 3u);
+  EXPECT_EQ(reject.row, "e2,D1,,2025-03-06,field_set,,,,,,note,\"5 inch screen");
+  EXPECT_EQ(reject.error,
+            "value: '\"5 inch screen' opens a quote that runs onto later lines without "
+            "closing its field");
+  EXPECT_THAT(file.lines(), ElementsAre(2u, 4u, 5u, 6u, 7u, 8u));
 }
 
 TEST(CsvReader, RejectsAnUnclosedQuoteAndReadsOn) {

@@ -51,8 +51,10 @@ TEST(RejectsWriter, KeepsTheFileValidWhenARowsQuotingIsBroken) {
             "1,D1,2025-01-01,entered,\"prep\"\"aration\",2,\"reason: 'prep\"\"aration' has a "
             "quote inside an unquoted field (quote the whole field and double the quotes "
             "inside)\"\n"
-            "2,D1,2025-01-01,lost,\"\"\"too\nmuch\"\" really\",3,\"reason: '\"\"too\\nmuch\"\" "
-            "really' has text after the closing quote\"\n"
+            "2,D1,2025-01-01,lost,\"\"\"too\",3,\"reason: '\"\"too' opens a quote that runs "
+            "onto later lines without closing its field\"\n"
+            "\"much\"\" really\",4,\"event_id: 'much\"\" really' has a quote inside an "
+            "unquoted field (quote the whole field and double the quotes inside)\"\n"
             "3,D1,2025-01-01,lost,\"\"\"price,\",5,\"reason: '\"\"price,' opens a quote that is "
             "never closed\"\n");
 }

@@ -77,23 +77,36 @@ TEST(CsvScanner, ReadsLongFields) {
 TEST(CsvScanner, RecoversFromProblemsAtTheNextLine) {
   const auto records = scan(
       "a\"b,c\n"           // a quote in an unquoted field
-      "\"x\ny\"z,w\n"      // text after the closing quote, found on the second line
+      "\"x\"y,w\n"        // text after the closing quote
       "ok,1\n"
+      "\"stray,3\n"        // runs on to a quote that ends no field: taken for stray
+      "ok,4\n"
+      "ok,\"5\"x\n"
+      "\"two\nlines\",6\n"  // runs on and ends its field: one field of two lines
       "\"never closed\n"   // swallows the rest: only its own line is lost
       "ok,2\n");
-  ASSERT_EQ(records.size(), 5u);
+  ASSERT_EQ(records.size(), 9u);
   EXPECT_EQ(records[0].problem, CsvProblem::kQuoteInUnquotedField);
   EXPECT_EQ(records[0].text, "a\"b,c");
   EXPECT_EQ(records[1].problem, CsvProblem::kTextAfterClosingQuote);
-  EXPECT_EQ(records[1].text, "\"x\ny\"z,w");
+  EXPECT_EQ(records[1].text, "\"x\"y,w");
   EXPECT_EQ(records[1].line, 2u);
   EXPECT_THAT(records[2].fields, ElementsAre("ok", "1"));
-  EXPECT_EQ(records[2].line, 4u);
-  EXPECT_EQ(records[3].problem, CsvProblem::kUnclosedQuote);
-  EXPECT_EQ(records[3].text, "\"never closed");
-  EXPECT_EQ(records[3].line, 5u);
-  EXPECT_THAT(records[4].fields, ElementsAre("ok", "2"));
-  EXPECT_EQ(records[4].line, 6u);
+  EXPECT_EQ(records[2].line, 3u);
+  EXPECT_EQ(records[3].problem, CsvProblem::kQuoteRunsOn);
+  EXPECT_EQ(records[3].text, "\"stray,3");
+  EXPECT_EQ(records[3].line, 4u);
+  EXPECT_THAT(records[4].fields, ElementsAre("ok", "4"));
+  EXPECT_EQ(records[4].line, 5u);
+  EXPECT_EQ(records[5].problem, CsvProblem::kTextAfterClosingQuote);
+  EXPECT_EQ(records[5].line, 6u);
+  EXPECT_THAT(records[6].fields, ElementsAre("two\nlines", "6"));
+  EXPECT_EQ(records[6].line, 7u);
+  EXPECT_EQ(records[7].problem, CsvProblem::kUnclosedQuote);
+  EXPECT_EQ(records[7].text, "\"never closed");
+  EXPECT_EQ(records[7].line, 9u);
+  EXPECT_THAT(records[8].fields, ElementsAre("ok", "2"));
+  EXPECT_EQ(records[8].line, 10u);
 }
 
 TEST(CsvScanner, ShowsTheFieldWithTheProblem) {
