@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "ledger/hash.hpp"
+#include "model/utf8.hpp"
 
 namespace voronka {
 
@@ -150,6 +151,30 @@ Status view_of(const EventColumns& columns, size_t row, EventView* out) {
   }
   if (columns.at.empty()) {
     return Status(Code::kInvalidArgument, "the batch has no 'at' column");
+  }
+  return Status::ok();
+}
+
+Status check_utf8(const EventView& e) {
+  auto invalid = [&](std::string_view field, std::string_view text) {
+    return Status(Code::kInvalidArgument,
+                  fmt::format("deal {}: event {}: {} '{}' is not valid UTF-8 text",
+                              model::escape_invalid_utf8(e.deal.substr(0, 100)),
+                              model::escape_invalid_utf8(e.event_id.substr(0, 100)), field,
+                              model::escape_invalid_utf8(text.substr(0, 100))));
+  };
+  const std::pair<std::string_view, std::string_view> texts[] = {
+      {"event_id", e.event_id}, {"deal", e.deal},     {"process", e.process},
+      {"stage", e.stage},       {"owner", e.owner},   {"client", e.client},
+      {"reason", e.reason},     {"field", e.field},   {"value", e.value}};
+  for (const auto& [field, text] : texts) {
+    if (!model::is_valid_utf8(text)) return invalid(field, text);
+  }
+  if (e.opened_fields != nullptr) {
+    for (const auto& [key, value] : *e.opened_fields) {
+      if (!model::is_valid_utf8(key)) return invalid("a field key", key);
+      if (!model::is_valid_utf8(value)) return invalid(fmt::format("field '{}'", key), value);
+    }
   }
   return Status::ok();
 }

@@ -36,6 +36,10 @@ Status view_of(const EventColumns& columns, size_t row, EventView* out);
 // its id, its deal and every other string of the view.
 size_t text_bytes(const EventView& event);
 
+// Fails (kInvalidArgument) when a text of the event is not valid UTF-8,
+// naming the field and showing the bytes that do not belong.
+Status check_utf8(const EventView& event);
+
 // A hash of everything the event says except its id: what makes two
 // deliveries of one id the same event. Only the fields the event's kind
 // reads take part, so stray columns of a CSV row do not matter. `deal_hash`

@@ -302,6 +302,28 @@ TEST_F(LedgerTest, UnknownDealsProcessesAndStages) {
   EXPECT_EQ(ledger_.find_deal("Y", &state).code(), Code::kNotFound);
 }
 
+TEST_F(LedgerTest, TextMustBeValidUtf8) {
+  // "Иван" in cp1251, as a 1C export would write it.
+  v1::Event cp1251 = opened("1", "X", 100, "manual_sale");
+  cp1251.mutable_opened()->set_owner("\xc8\xe2\xe0\xed");
+  Status s = rejected(cp1251);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.message(), "deal X: event 1: owner '\\xc8\\xe2\\xe0\\xed' is not valid UTF-8 text");
+  EXPECT_EQ(rejected(opened("1", "X\xff", 100, "manual_sale")).message(),
+            "deal X\\xff: event 1: deal 'X\\xff' is not valid UTF-8 text");
+  v1::Event field = opened("1", "X", 100, "manual_sale");
+  (*field.mutable_opened()->mutable_fields())["region"] = "s\xc3";  // cut short
+  EXPECT_EQ(rejected(field).message(),
+            "deal X: event 1: field 'region' 's\\xc3' is not valid UTF-8 text");
+  // Nothing was recorded: the deal opens with valid text, in any script.
+  v1::Event russian = opened("1", "X", 100, "manual_sale");
+  russian.mutable_opened()->set_owner("\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd");  // "Иван"
+  ok(russian);
+  EXPECT_EQ(deal("X").owner(), "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd");
+  EXPECT_EQ(rejected(lost("2", "X", 200, "\xe2\x82")).message(),
+            "deal X: event 2: reason '\\xe2\\x82' is not valid UTF-8 text");
+}
+
 TEST_F(LedgerTest, DuplicatesAreReportedConflictsRejected) {
   ok(opened("1", "D-1", 100, "typical_sale"));
   ok(entered("2", "D-1", 200, "preparation"));

@@ -1,0 +1,41 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "model/utf8.hpp"
+
+namespace voronka::model {
+namespace {
+
+TEST(Utf8, AcceptsWellFormedTextOfEveryLength) {
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8("plain ASCII, longer than one word of eight"));
+  EXPECT_TRUE(is_valid_utf8("\xc3\xa9"));                  // é, two bytes
+  EXPECT_TRUE(is_valid_utf8("\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd"));  // Иван
+  EXPECT_TRUE(is_valid_utf8("\xe2\x82\xac 100"));          // €, three bytes
+  EXPECT_TRUE(is_valid_utf8("\xf0\x9f\x98\x80"));          // U+1F600, four bytes
+  EXPECT_TRUE(is_valid_utf8("\xf4\x8f\xbf\xbf"));          // U+10FFFF, the last
+}
+
+TEST(Utf8, RejectsMalformedSequences) {
+  EXPECT_FALSE(is_valid_utf8("\xff"));
+  EXPECT_FALSE(is_valid_utf8("\x80"));                     // a continuation alone
+  EXPECT_FALSE(is_valid_utf8("\xc3"));                     // cut short
+  EXPECT_FALSE(is_valid_utf8("\xc3("));                    // no continuation
+  EXPECT_FALSE(is_valid_utf8("\xc0\x80"));                 // overlong NUL
+  EXPECT_FALSE(is_valid_utf8("\xe0\x80\xaf"));             // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));             // a surrogate
+  EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));         // above U+10FFFF
+  // After a run of ASCII longer than a word, and at its very end.
+  EXPECT_FALSE(is_valid_utf8("abcdefghij\xe9klm"));
+  EXPECT_FALSE(is_valid_utf8("abcdefgh\xe9"));
+}
+
+TEST(Utf8, EscapesOnlyTheBytesThatDoNotBelong) {
+  EXPECT_EQ(escape_invalid_utf8("caf\xe9 \xc3\xa9t\xc3"), "caf\\xe9 \xc3\xa9t\\xc3");
+  EXPECT_EQ(escape_invalid_utf8("\xc3("), "\\xc3(");
+  EXPECT_EQ(escape_invalid_utf8("ok"), "ok");
+}
+
+}  // namespace
+}  // namespace voronka::model
