@@ -206,3 +206,49 @@ def test_partial_states_merge_to_the_whole(events):
         voronka.finish(b"\xff\xff not a state")
     for s in parts + [whole]:
         s.close()
+
+
+def _three_visits(store, start=1000):
+    """Three deals leaving 'lead' after 1, 1 and 2 ms: a mean of 4/3 ms."""
+    rows = []
+    for i, ms in enumerate([1, 1, 2]):
+        rows.append(dict(event_id=f"o{i}", deal_id=f"D{i}", process="sale", ts=start,
+                         kind="opened", owner="anna"))
+        rows.append(dict(event_id=f"e{i}", deal_id=f"D{i}", ts=start + ms, kind="entered",
+                         stage="meeting"))
+    assert store.append_events(pd.DataFrame(rows)).accepted == 6
+
+
+def test_durations_with_fractional_means_are_timedeltas():
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        _three_visits(s)
+        mean = pd.Timedelta(nanoseconds=1_333_333)  # 4/3 ms, to the nanosecond
+        for report in (s.durations(), s.durations(cumulative=True), s.durations(by="owner"),
+                       voronka.finish(s.partial("durations"))):
+            stages = report.to_pandas()
+            assert stages.time_mean_ms.dtype == "timedelta64[ns]"
+            assert stages.time_mean_ms.iloc[0] == mean
+            assert stages.time_sum_ms.iloc[0] == pd.Timedelta(milliseconds=4)
+            assert pd.isna(stages.time_mean_ms.iloc[1])  # no visit ended in 'meeting'
+            summary = report.to_pandas("summary")
+            assert summary.to_won_mean_ms.dtype == "timedelta64[ns]"
+            assert summary.cumulative.dtype == bool
+            assert "<table" in report._repr_html_()
+        assert list(s.durations(by="owner").to_pandas().group[:2]) == ["", ""]
+
+
+def test_times_beyond_datetime64_and_empty_tables():
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        empty = s.losses().to_pandas("cells")
+        assert list(empty.dtypes.astype(str)) == ["object", "object", "int64", "int64"]
+        assert s.obligations().to_pandas().deal.dtype == object
+        far = voronka.to_ms("2300-01-01")
+        _three_visits(s, start=far)
+        summary = s.history().to_pandas("summary")
+        # datetime64[ns] ends in 2262: the column holds Python datetimes instead.
+        assert summary.as_of.dtype == object
+        assert summary.as_of.iloc[0] == dt.datetime(2300, 1, 1, 0, 0, 0, 2000,
+                                                    tzinfo=dt.timezone.utc)
+        assert pd.isna(summary["from"].iloc[0])

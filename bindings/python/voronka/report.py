@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import json
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
@@ -36,8 +37,8 @@ _COUNTS = ("reached", "entered")
 _MODES = ("default", "strict_order", "strict_deduplication", "strict_increase")
 _DEFAULT_WINDOW_MS = 30 * 86_400_000  # the CLI's default --window
 
-_COLUMN_TEXT, _COLUMN_COUNT, _COLUMN_MONEY, _COLUMN_RATIO, _COLUMN_TIME, _COLUMN_DURATION = \
-    range(6)
+(_COLUMN_TEXT, _COLUMN_COUNT, _COLUMN_MONEY, _COLUMN_RATIO, _COLUMN_TIME, _COLUMN_DURATION,
+ _COLUMN_NUMBER, _COLUMN_FLAG) = range(8)
 _VALUE_NULL, _VALUE_INT64, _VALUE_DOUBLE, _VALUE_TEXT = range(4)
 _FORMATS = {"table": 0, "csv": 1, "json": 2, "html": 3}
 
@@ -153,6 +154,67 @@ def spec_json(report: Union[str, Mapping[str, Any]], options: Mapping[str, Any])
     return json.dumps(spec(report, options)).encode()
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_NS_PER_MS = 1_000_000
+# The milliseconds datetime64[ns] and timedelta64[ns] hold (NaT is the int64 minimum).
+_NS_RANGE_MS = (np.iinfo(np.int64).min // _NS_PER_MS + 1, np.iinfo(np.int64).max // _NS_PER_MS)
+
+
+def _series(kind: int, values: List[Any], name: str) -> pd.Series:
+    """One report column as a Series of its kind: text as objects (also when
+    empty), counts, money and other numbers as int64 (Int64 with missing
+    values, float64 when a value is fractional, as projected counts are),
+    shares as floats, flags as booleans, times and durations as datetimes
+    and timedeltas."""
+    if kind == _COLUMN_TEXT:
+        return pd.Series(values, dtype=object)
+    missing = np.array([v is None for v in values], dtype=bool)
+    fractional = any(isinstance(v, float) for v in values)
+    if kind in (_COLUMN_TIME, _COLUMN_DURATION):
+        return _times_series(kind, values, missing, fractional, name)
+    if kind == _COLUMN_FLAG and not fractional:
+        return pd.Series(pd.array([None if v is None else bool(v) for v in values],
+                                  dtype="boolean" if missing.any() else bool))
+    if kind in (_COLUMN_COUNT, _COLUMN_MONEY, _COLUMN_NUMBER) and not fractional:
+        if missing.any():
+            return pd.Series(pd.array(values, dtype="Int64"))
+        return pd.Series(np.array(values, dtype=np.int64))
+    return pd.Series(np.array([np.nan if v is None else v for v in values], dtype=np.float64))
+
+
+def _times_series(kind: int, values: List[Any], missing: np.ndarray, fractional: bool,
+                  name: str) -> pd.Series:
+    """Times (UTC) or durations given in ms, to the nanosecond: means of
+    durations keep their fraction of a millisecond. Beyond the range of
+    datetime64[ns], Python datetimes and timedeltas (to the microsecond)."""
+    ms = np.array([0 if v is None else v for v in values],
+                  dtype=np.float64 if fractional else np.int64)
+    low, high = _NS_RANGE_MS
+    if ((ms[~missing] >= low) & (ms[~missing] <= high)).all():
+        if fractional:
+            ns = np.round(ms * _NS_PER_MS).astype(np.int64)
+        else:
+            ns = ms * _NS_PER_MS
+        ns[missing] = np.iinfo(np.int64).min  # NaT
+        if kind == _COLUMN_TIME:
+            return pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC")
+        return pd.Series(ns.view("timedelta64[ns]"))
+    out = []
+    for value in values:  # a rare column, beyond what datetime64[ns] holds
+        if value is None:
+            out.append(pd.NaT)
+            continue
+        try:
+            delta = dt.timedelta(milliseconds=value)
+            out.append(_EPOCH + delta if kind == _COLUMN_TIME else delta)
+        except OverflowError:
+            what = "time" if kind == _COLUMN_TIME else "duration"
+            raise InvalidArgumentError(
+                f"{name}: the {what} {value} ms is beyond what Python's datetime holds "
+                "(to_dict() gives it in ms)") from None
+    return pd.Series(out, dtype=object)
+
+
 class Report(Owned):
     """A computed report: tables of typed values, its protobuf form, JSON,
     rendered text and funnel charts. Owns a vrk_report handle."""
@@ -206,25 +268,14 @@ class Report(Owned):
         """A table as a DataFrame (the main one by default): times as UTC
         datetimes, durations as timedeltas, amounts in minor units, shares as
         floats; a missing value (e.g. the conversion of a stage without
-        deals) is NA."""
+        deals) is NA. Times outside pandas' datetime64[ns] range (before
+        1677-09-21 or after 2262-04-11) make their column one of Python
+        datetimes, durations beyond about 292 years one of timedeltas."""
         t = self._table_index(table)
         columns = self._columns(t)
-        frame = pd.DataFrame(columns)
-        for c, name in enumerate(columns):
-            kind = self._lib.vrk_report_column_kind(self._handle, t, c)
-            values = frame[name]
-            if kind in (_COLUMN_TIME, _COLUMN_DURATION):
-                ms = pd.array(columns[name], dtype="Int64")
-                ns = ms.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
-                ns = np.where(ms.isna(), ns, ns * 1_000_000)  # NaT is the int64 minimum
-                frame[name] = pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC") \
-                    if kind == _COLUMN_TIME else pd.Series(ns.view("timedelta64[ns]"))
-            elif kind in (_COLUMN_COUNT, _COLUMN_MONEY):
-                frame[name] = values.astype("Int64") if values.isna().any() else \
-                    values.astype("int64")
-            elif kind == _COLUMN_RATIO or (kind != _COLUMN_TEXT and values.dtype == object):
-                frame[name] = values.astype("float64")
-        return frame
+        return pd.DataFrame({
+            name: _series(self._lib.vrk_report_column_kind(self._handle, t, c), values, name)
+            for c, (name, values) in enumerate(columns.items())})
 
     def to_dict(self) -> Dict[str, Any]:
         """{"name", "title", "tables": {table: [row, ...]}} with plain Python
