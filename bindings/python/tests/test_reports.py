@@ -252,3 +252,45 @@ def test_times_beyond_datetime64_and_empty_tables():
         assert summary.as_of.iloc[0] == dt.datetime(2300, 1, 1, 0, 0, 0, 2000,
                                                     tzinfo=dt.timezone.utc)
         assert pd.isna(summary["from"].iloc[0])
+
+
+def test_option_errors_name_the_option(store):
+    cases = [
+        (dict(start="2025-13-01"), "start: '2025-13-01' is not an ISO 8601 date or date-time"),
+        (dict(end="soon"), "end: 'soon' is not an ISO 8601 date or date-time"),
+        (dict(as_of="2025-02-30"), "as_of: '2025-02-30' is not an ISO 8601 date or date-time"),
+        (dict(at=pd.NaT), "as_of: NaT is not a time"),
+        (dict(start=2 ** 64), "start: 18446744073709551616 ms is out of range"),
+        (dict(owner=17), "owner: expected a string or a list of strings, not 17"),
+        (dict(client=[b"acme"]), "client: expected a string or a list of strings, not [b'acme']"),
+        (dict(process=["sale", "rent"]), "process: reports filter by one process, not 2 (sale, rent)"),
+    ]
+    for options, message in cases:
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            store.history(**options)
+        assert str(info.value) == message, options
+    whatif = [
+        (dict(inflow=float("nan")), "inflow: nan is not a finite number"),
+        (dict(inflow=float("inf")), "inflow: inf is not a finite number"),
+        (dict(inflow=-2), "inflow: -2 must not be negative"),
+        (dict(all_stages="x"), "all_stages: 'x' is not a number"),
+        (dict(sensitivity_step=-1), "sensitivity_step: -1 must not be negative"),
+        (dict(stage_multiplier=["offer"]), "stage_multiplier: 'offer' is not STAGE=MULTIPLIER"),
+        (dict(stage_multiplier={"offer": -1}), "stage_multiplier: offer: -1 must not be negative"),
+        (dict(stage_multiplier={1: 2}), "stage_multiplier: the stage 1 is not a string"),
+    ]
+    for options, message in whatif:
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            store.whatif(**options)
+        assert str(info.value) == message, options
+    with pytest.raises(voronka.InvalidArgumentError, match="window: NaT is not a duration"):
+        store.window(window=np.timedelta64("NaT"))
+
+
+def test_list_options_and_numpy_durations(store):
+    assert store.history(process=["sale"]).to_json() == store.history(process="sale").to_json()
+    assert store.history(owner=("anna",)).to_json() == store.history(owner="anna").to_json()
+    assert store.whatif(stage_multiplier=["offer=2"]).to_json() == \
+        store.whatif(stage_multiplier={"offer": 2}).to_json()
+    assert store.window(window=np.timedelta64(7, "D")).to_json() == \
+        store.window(window="7d").to_json()

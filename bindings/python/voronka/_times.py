@@ -24,16 +24,30 @@ _DURATION_UNIT_MS = {"d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1000, No
 ISO_TIME = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 
 
+_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def _is_na(value: object) -> bool:
+    """Whether a scalar is missing: None, NaN, pd.NA or NaT."""
+    try:
+        return bool(pd.isna(value)) if np.ndim(value) == 0 else False
+    except (TypeError, ValueError):
+        return False
+
+
 def to_ms(value: TimeLike, what: str = "time") -> int:
     """Milliseconds since the epoch (UTC) of an int (already ms), an ISO 8601
     string, a datetime (naive means UTC), a date, or a numpy/pandas time."""
-    if isinstance(value, (bool, np.bool_)):
+    if isinstance(value, (bool, np.bool_)) or _is_na(value):
         raise InvalidArgumentError(f"{what}: {value!r} is not a time")
     if isinstance(value, (int, np.integer)):
+        if not _INT64[0] <= int(value) <= _INT64[1]:
+            raise InvalidArgumentError(f"{what}: {value} ms is out of range")
         return int(value)
     if isinstance(value, str):
         out = ctypes.c_int64()
-        check(lib().vrk_time_parse(ctypes.byref(out), value.encode()))
+        if "\0" in value or lib().vrk_time_parse(ctypes.byref(out), value.encode()) != 0:
+            raise InvalidArgumentError(f"{what}: {value!r} is not an ISO 8601 date or date-time")
         return out.value
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
@@ -51,15 +65,20 @@ def to_ms(value: TimeLike, what: str = "time") -> int:
 def to_duration_ms(value: DurationLike, what: str = "duration") -> int:
     """Milliseconds of an int (ms), a timedelta, or text such as "7d", "36h",
     "90m", "45s" (the CLI's --window)."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if isinstance(value, np.timedelta64):  # a numpy integer too
+        value = None if np.isnat(value) else pd.Timedelta(value)
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        if not _INT64[0] <= int(value) <= _INT64[1]:
+            raise InvalidArgumentError(f"{what}: {value} ms is out of range")
         return int(value)
-    if isinstance(value, dt.timedelta):
+    if isinstance(value, dt.timedelta) and not _is_na(value):
         return int(value / dt.timedelta(milliseconds=1))
     if isinstance(value, str):
         match = _DURATION.fullmatch(value.strip())
         if match:
             return int(match.group(1)) * _DURATION_UNIT_MS[match.group(2)]
-    raise InvalidArgumentError(f"{what}: {value!r} is not a duration (e.g. 7d, 36h, 90m, 45s, "
+    shown = "NaT" if value is None else repr(value)
+    raise InvalidArgumentError(f"{what}: {shown} is not a duration (e.g. 7d, 36h, 90m, 45s, "
                                "milliseconds or a timedelta)")
 
 

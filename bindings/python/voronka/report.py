@@ -44,12 +44,47 @@ _FORMATS = {"table": 0, "csv": 1, "json": 2, "html": 3}
 
 
 def _strings(value: Union[str, Iterable[str]], what: str) -> List[str]:
+    """A name or a list (any iterable) of names."""
     if isinstance(value, str):
         return [value]
-    values = list(value)
+    values = list(value) if isinstance(value, Iterable) and not isinstance(
+        value, (bytes, bytearray, Mapping)) else [value]
     if not all(isinstance(v, str) for v in values):
-        raise InvalidArgumentError(f"{what}: expected a string or a list of strings")
+        raise InvalidArgumentError(f"{what}: expected a string or a list of strings, not "
+                                   f"{value!r}")
     return values
+
+
+def _number(value: Any, what: str) -> float:
+    """A finite, non-negative number (a multiplier, an inflow, a step)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{what}: {value!r} is not a number") from None
+    if isinstance(value, (bool, np.bool_)) or not np.isfinite(number):
+        raise InvalidArgumentError(f"{what}: {value!r} is not a finite number")
+    if number < 0:
+        raise InvalidArgumentError(f"{what}: {value!r} must not be negative")
+    return number
+
+
+def _multipliers(value: Any) -> Dict[str, float]:
+    """{stage: multiplier} from a mapping or "STAGE=X" texts (the CLI's form)."""
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    else:
+        pairs = []
+        for item in _strings(value, "stage_multiplier"):
+            stage, sep, number = item.rpartition("=")
+            if not sep or not stage:
+                raise InvalidArgumentError(f"stage_multiplier: '{item}' is not STAGE=MULTIPLIER")
+            pairs.append((stage, number))
+    out = {}
+    for stage, number in pairs:
+        if not isinstance(stage, str):
+            raise InvalidArgumentError(f"stage_multiplier: the stage {stage!r} is not a string")
+        out[stage] = _number(number, f"stage_multiplier: {stage}")
+    return out
 
 
 def _fields(value: Union[Mapping[str, str], Iterable[str], str]) -> Dict[str, str]:
@@ -85,7 +120,11 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
     o = {k: v for k, v in options.items() if v is not None}
     filt: Dict[str, Any] = {}
     if "process" in o:
-        filt["process"] = str(o["process"])
+        processes = _strings(o["process"], "process")
+        if len(processes) != 1:
+            raise InvalidArgumentError(f"process: reports filter by one process, not "
+                                       f"{len(processes)} ({', '.join(processes)})")
+        filt["process"] = processes[0]
     if "owner" in o:
         filt["owners"] = _strings(o["owner"], "owner")
     if "client" in o:
@@ -124,20 +163,10 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
             body[name] = int(value)
     for name in ("inflow", "all_stages", "sensitivity_step"):
         if name in o:
-            try:
-                body[name] = float(o[name])
-            except (TypeError, ValueError):
-                raise InvalidArgumentError(f"{name}: {o[name]!r} is not a number") from None
+            body[name] = _number(o[name], name)
     if "stage_multiplier" in o:
-        multipliers = o["stage_multiplier"]
-        if not isinstance(multipliers, Mapping):
-            multipliers = dict(item.rsplit("=", 1) for item in _strings(multipliers,
-                                                                         "stage_multiplier"))
-        try:
-            body["stages"] = [{"stage": str(k), "multiplier": float(v)}
-                              for k, v in multipliers.items()]
-        except (TypeError, ValueError):
-            raise InvalidArgumentError("stage_multiplier: expected {stage: multiplier}") from None
+        body["stages"] = [{"stage": k, "multiplier": v}
+                          for k, v in _multipliers(o["stage_multiplier"]).items()]
     if report == "window":
         body["window_ms"] = str(to_duration_ms(o.get("window", _DEFAULT_WINDOW_MS), "window"))
         if "mode" in o:
