@@ -294,3 +294,17 @@ def test_list_options_and_numpy_durations(store):
         store.whatif(stage_multiplier={"offer": 2}).to_json()
     assert store.window(window=np.timedelta64(7, "D")).to_json() == \
         store.window(window="7d").to_json()
+
+
+def test_handles_are_not_copied(store):
+    import copy
+    import pickle
+    report = store.history()
+    for duplicate in (copy.copy, copy.deepcopy, pickle.dumps):
+        with pytest.raises(TypeError, match="a voronka.Report cannot be"):
+            duplicate(report)
+    with pytest.raises(TypeError, match="a voronka.Store cannot be copied"):
+        copy.copy(store)
+    with pytest.raises(TypeError, match="a voronka.Partial cannot be copied"):
+        copy.deepcopy(voronka.Partial.from_bytes(store.partial("history")))
+    assert report.to_pandas("summary").deals.iloc[0] == 5  # still usable
