@@ -342,3 +342,43 @@ def test_long_and_repeating_text_values():
         bad = frame.iloc[:1].assign(event_id="x", deal_id="Z", value="a\0b" + "c" * 100)
         with pytest.raises(voronka.InvalidArgumentError, match="NUL"):
             s.append_events(bad)
+
+
+def test_column_names_are_checked():
+    row = {"event_id": ["1"], "deal_id": ["A"], "process": ["sale"], "ts": [MARCH_3_9H],
+           "kind": ["opened"]}
+    known = ("event_id, deal_id, process, ts, kind, stage, amount, owner, client, reason, "
+             "field, value, activity")
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        cases = [
+            (dict(row, Amount=[5]), f"events: unknown column(s) 'Amount'; the columns are {known}"),
+            (pd.DataFrame(dict(row, colour=["red"], note=["x"])),
+             f"events: unknown column(s) 'colour', 'note'; the columns are {known}"),
+            (pd.DataFrame([["1", "A", MARCH_3_9H, "opened", "x", "y"]],
+                          columns=["event_id", "deal_id", "ts", "kind", "owner", " owner "]),
+             "events: column(s) 'owner' named twice"),
+            (pd.DataFrame([["1", "A", MARCH_3_9H, "opened", "x", "y"]],
+                          columns=["event_id", "deal_id", "ts", "kind", "owner", "owner"]),
+             "events: column(s) 'owner' named twice"),
+            (dict(row, owner=pd.Series(["a", "b"])),
+             "events: columns of different lengths (event_id 1, deal_id 1, process 1, ts 1, "
+             "kind 1, owner 2)"),
+            ({"event_id": "1", "deal_id": "A"},
+             "events: every column is a single value; give arrays or lists (Store.append "
+             "takes one event)"),
+        ]
+        for data, message in cases:
+            with pytest.raises(voronka.InvalidArgumentError) as info:
+                s.append_events(data)
+            assert str(info.value) == message
+        # Surrounding spaces do not count, as in a CSV header; a Series keeps
+        # its position whatever its index.
+        frame = pd.DataFrame(row).rename(columns={"kind": " kind "})
+        frame[" owner"] = "anna"
+        assert s.append_events(frame).accepted == 1
+        assert s.deal("A").owner == "anna"
+        r = s.append_events({"event_id": pd.Series(["2"], index=[7]), "deal_id": ["A"],
+                             "ts": pd.Series([MARCH_3_9H + 1], index=[3]), "kind": "frozen"})
+        assert (r.accepted, r.rejected) == (1, 0)
+        assert s.stats()["events"] == 2

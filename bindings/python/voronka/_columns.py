@@ -50,15 +50,49 @@ class PreparedBatch:
 
 
 def as_frame(data: EventData) -> pd.DataFrame:
+    """The events as a DataFrame of the known columns, named as the CSV header
+    names them (compared exactly, surrounding spaces aside)."""
     if isinstance(data, pd.DataFrame):
-        return data
-    if isinstance(data, Mapping):
-        try:
-            return pd.DataFrame({name: data[name] for name in data})
-        except ValueError as error:  # columns of different lengths
-            raise InvalidArgumentError(f"events: {error}") from None
-    raise InvalidArgumentError(f"events: expected a pandas DataFrame or a mapping of column "
-                               f"name to values, not {type(data).__name__}")
+        frame = data
+    elif isinstance(data, Mapping):
+        frame = pd.DataFrame(_aligned(data))
+    else:
+        raise InvalidArgumentError(f"events: expected a pandas DataFrame or a mapping of column "
+                                   f"name to values, not {type(data).__name__}")
+    names = [name.strip() if isinstance(name, str) else name for name in frame.columns]
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        raise InvalidArgumentError(
+            f"events: unknown column(s) {', '.join(repr(u) for u in unknown)}; the columns are "
+            f"{', '.join(COLUMNS)}")
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InvalidArgumentError(
+            f"events: column(s) {', '.join(repr(t) for t in twice)} named twice")
+    if names != list(frame.columns):
+        frame = frame.set_axis(names, axis=1)
+    return frame
+
+
+def _aligned(data: Mapping[str, Any]) -> Dict[Any, Any]:
+    """A mapping's columns by position: Series lose their index, and every
+    column that is not a single value has the same length."""
+    columns: Dict[Any, Any] = {}
+    lengths: Dict[Any, int] = {}
+    for name, values in data.items():
+        if isinstance(values, (pd.Series, pd.Index)):
+            values = pd.Series(values).reset_index(drop=True)
+        if hasattr(values, "__len__") and not isinstance(values, (str, bytes, Mapping)):
+            lengths[name] = len(values)
+        columns[name] = values
+    if len(set(lengths.values())) > 1:
+        raise InvalidArgumentError(
+            "events: columns of different lengths ("
+            + ", ".join(f"{name} {length}" for name, length in lengths.items()) + ")")
+    if columns and not lengths:
+        raise InvalidArgumentError("events: every column is a single value; give arrays or "
+                                   "lists (Store.append takes one event)")
+    return columns
 
 
 _SAMPLE = 4096        # rows looked at to guess whether a column repeats its values
