@@ -10,6 +10,7 @@ reader would give, and the other rows go through.
 from __future__ import annotations
 
 import ctypes
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Tuple, Union
 
@@ -97,81 +98,103 @@ def _aligned(data: Mapping[str, Any]) -> Dict[Any, Any]:
 
 _SAMPLE = 4096        # rows looked at to guess whether a column repeats its values
 _REPEATING = 0.05     # at most this share of distinct values in the sample: factorize
-_WIDE = 64            # longer values are packed end to end rather than padded
+_FLOATS = (float, np.floating)
+_INTEGERS = (int, np.integer)
 
 
-def _encode(values: np.ndarray) -> np.ndarray:
-    """UTF-8 of each value (text, or numbers written as text), NUL-padded to
-    one width with room for a final NUL."""
-    try:
-        encoded = values.astype("S")  # ASCII text and numbers: numpy's fast path
-    except UnicodeEncodeError:
-        encoded = np.char.encode(values.astype(str), "utf-8")
-    # Widened as rows of bytes: twice as fast as numpy's cast between widths.
-    n, width = len(encoded), encoded.dtype.itemsize
-    terminated = np.zeros((n, width + 1), dtype=np.uint8)
-    if width:
-        terminated[:, :width] = encoded.view(np.uint8).reshape(n, width)
-    return terminated.reshape(-1).view(f"S{width + 1}")
+def _float_texts(values: np.ndarray) -> np.ndarray:
+    """Floats as text: integral ones as integers ("1", not "1.0": a column of
+    ids becomes float when one is missing), the others as Python writes them."""
+    values = values.astype(np.float64, copy=False)
+    integral = np.isfinite(values) & (values == np.floor(values))
+    small = integral & (np.abs(values) < 2.0 ** 63)
+    out = np.empty(len(values), dtype=object)
+    out[small] = values[small].astype(np.int64).astype(str)
+    out[integral & ~small] = np.char.mod("%.0f", values[integral & ~small])  # beyond int64
+    out[~integral] = values[~integral].astype(str)  # the shortest text that reads back
+    return out
 
 
-def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray]:
-    """Pointers to each value's NUL-terminated UTF-8, and a mask of the empty
-    ones. Values are padded to one width when short, packed end to end when
-    some are long, so one long note does not widen every row."""
-    encoded = _encode(values)
-    width = encoded.dtype.itemsize
-    if width <= _WIDE:
-        keep.append(encoded)
-        start = encoded.ctypes.data
-        pointers = np.arange(start, start + len(encoded) * width, width, dtype=np.uint64)
-        return pointers, encoded == b""
-    text = "\0".join(values.astype(str).tolist()) + "\0"
-    packed = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(packed == 0)
-    if len(ends) != len(values):
-        raise InvalidArgumentError("a text value contains a NUL character")
+def _instances(values: np.ndarray, types: Any) -> np.ndarray:
+    """A mask of the values (an object array) that are instances of `types`."""
+    return np.fromiter(map(isinstance, values, itertools.repeat(types)), dtype=bool,
+                       count=len(values))
+
+
+def texts(values: np.ndarray) -> np.ndarray:
+    """The text of each value (none missing) as an object array of str:
+    strings as they are, integral floats as integers, other values as str()
+    writes them."""
+    if values.dtype.kind == "f":
+        return _float_texts(values)
+    if values.dtype.kind in "iub":
+        return np.array(list(map(str, values.tolist())), dtype=object)
+    if values.dtype.kind != "O":
+        values = values.astype(object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    floats = _instances(values, _FLOATS)
+    out = np.array(list(map(str, values)), dtype=object)
+    if floats.any():
+        out[floats] = _float_texts(values[floats].astype(np.float64))
+    return out
+
+
+def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pointers to each text's NUL-terminated UTF-8, packed end to end in one
+    buffer (so one long note does not widen every row), with masks of the
+    empty texts and of those holding a NUL, which C would cut short (they
+    point to an empty string)."""
+    n = len(values)
+    nul = np.zeros(n, dtype=bool)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64), nul, nul
+    joined = "\0".join(values.tolist()) + "\0"
+    if joined.count("\0") != n:
+        nul = pd.Series(values, dtype=object).str.contains("\0", regex=False).to_numpy(bool)
+        joined = "\0".join(np.where(nul, "", values).tolist()) + "\0"
+    packed = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
     keep.append(packed)
-    starts = np.empty(len(ends), dtype=np.uint64)
-    starts[0] = 0
+    ends = np.flatnonzero(packed == 0).astype(np.uint64)
+    starts = np.empty(n, dtype=np.uint64)
+    starts[:1] = 0
     starts[1:] = ends[:-1] + 1
-    return np.uint64(packed.ctypes.data) + starts, starts == ends.astype(np.uint64)
+    return np.uint64(packed.ctypes.data) + starts, starts == ends, nul
 
 
-def text_pointers(column: pd.Series, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray]:
-    """Pointers (uint64) to each row's text, 0 where the value is missing, and
-    a mask of the rows without text (missing or empty). A column that repeats
-    its values (categorical, or so it seems from a sample) has each distinct
-    value encoded once."""
+def text_pointers(column: pd.Series, keep: List[Any]
+                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pointers (uint64) to each row's text, 0 where the value is missing, a
+    mask of the rows without text (missing or empty) and one of the rows
+    whose text holds a NUL. A column that repeats its values (categorical,
+    or so it seems from a sample) has each distinct value encoded once."""
     n = len(column)
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, uniques = column.cat.codes.to_numpy(), column.cat.categories.to_numpy()
     elif n > _SAMPLE and column.iloc[:_SAMPLE].isna().all() and column.isna().all():
         # An optional column the events leave empty: a test for missing
         # values is a third of the cost of factorizing it.
-        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool)
+        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     elif n > _SAMPLE and column.iloc[:_SAMPLE].nunique() <= _REPEATING * _SAMPLE:
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        uniques = np.asarray(uniques, dtype=object)
+        uniques = np.asarray(uniques)
     else:
-        values = column.to_numpy(dtype=object)
-        missing = pd.isna(values)
-        if not missing.any():
-            return _pack(values, keep)
+        missing = column.isna().to_numpy()
         pointers = np.zeros(n, dtype=np.uint64)
+        blank, nul = missing.copy(), np.zeros(n, dtype=bool)
         if missing.all():
-            return pointers, missing
-        present = ~missing
-        pointers[present], empty = _pack(values[present], keep)
-        blank = missing.copy()
-        blank[present] = empty
-        return pointers, blank
+            return pointers, blank, nul
+        present = column if not missing.any() else column[~missing]
+        numeric = getattr(column.dtype, "numpy_dtype", column.dtype)  # nullable: its numpy type
+        present = present.to_numpy(dtype=numeric if numeric.kind in "iufb" else object)
+        pointers[~missing], blank[~missing], nul[~missing] = _pack(texts(present), keep)
+        return pointers, blank, nul
     if len(uniques) == 0:
-        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool)
-    unique_pointers, unique_empty = _pack(np.asarray(uniques, dtype=object), keep)
+        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    unique_pointers, unique_empty, unique_nul = _pack(texts(uniques), keep)
     # Code -1 (missing) picks the appended NULL pointer and "empty".
     return (np.append(unique_pointers, np.uint64(0))[codes],
-            np.append(unique_empty, True)[codes])
+            np.append(unique_empty, True)[codes], np.append(unique_nul, False)[codes])
 
 
 def _kind_codes(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -213,6 +236,11 @@ def _amounts(column: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
     return np.where(missing | bad, NO_AMOUNT, exact).astype(np.int64), bad
 
 
+def _shown(value: Any) -> str:
+    """A value in a message, quoted as the CSV reader quotes it."""
+    return "'" + str(value).replace("\0", "\\0") + "'"
+
+
 def prepare(data: EventData) -> PreparedBatch:
     """The batch of events `data` holds, ready for vrk_store_append_batch."""
     frame = as_frame(data)
@@ -229,13 +257,15 @@ def prepare(data: EventData) -> PreparedBatch:
     for name in TEXT:
         if name not in frame.columns:
             continue
-        pointers, empty = text_pointers(frame[name], keep)
+        pointers, empty, nul = text_pointers(frame[name], keep)
+        if name in REQUIRED:
+            problems.append((empty & ~nul, lambda row, name=name:
+                             f"{name}: empty, but every event needs one"))
+        problems.append((nul, lambda row, name=name: f"{name}: {_shown(frame[name].iloc[row])} "
+                                                     "holds a NUL character"))
         if name not in REQUIRED and empty.all() and not pointers.any():
             continue  # an empty column stays NULL in C
         arrays[name] = pointers
-        if name in REQUIRED:
-            problems.append((empty, lambda row, name=name:
-                             f"{name}: empty, but every event needs one"))
 
     at, missing, bad = column_to_ms(frame["ts"])
     problems.append((missing, lambda row: "ts: empty, but every event needs one"))
