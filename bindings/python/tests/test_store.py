@@ -432,3 +432,60 @@ def test_column_names_are_checked():
                              "ts": pd.Series([MARCH_3_9H + 1], index=[3]), "kind": "frozen"})
         assert (r.accepted, r.rejected) == (1, 0)
         assert s.stats()["events"] == 2
+
+
+def test_times_kinds_and_amounts_as_the_cli_reads_them():
+    t = MARCH_3_9H
+    ts = [t, "9999-12-31T00:00:00Z", "2025-03-03t09:00:00z", "1500-01-01", "99999999999999999999",
+          float("inf"), 1e20, "2025-03-03T09:00:00,5Z", t, t, t, t, t, t, t, t, ""]
+    kind = ["opened"] * 8 + [1.0, 2.5, True, "", "opened", "opened", "opened", "opened", "opened"]
+    amount = [None] * 12 + [1e20, 2.0 ** 63, "", "12", 5]
+    frame = pd.DataFrame({"event_id": [f"e{i}" for i in range(17)],
+                          "deal_id": [f"D{i}" for i in range(17)], "process": "sale",
+                          "ts": ts, "kind": kind, "amount": amount})
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        r = s.append_events(frame)
+        kinds = ", ".join(voronka._columns.KINDS)
+        assert r.rejects.to_dict("records") == [
+            {"row": 4, "status": "invalid argument",
+             "error": "ts: '99999999999999999999' is out of range"},
+            {"row": 5, "status": "invalid argument", "error": "ts: 'inf' is not an ISO 8601 "
+             "date or date-time, nor milliseconds since the epoch"},
+            {"row": 6, "status": "invalid argument", "error": "ts: '1e+20' is out of range"},
+            {"row": 9, "status": "invalid argument",
+             "error": f"kind: '2.5' is not an event kind; the kinds are {kinds}"},
+            {"row": 10, "status": "invalid argument",
+             "error": f"kind: 'True' is not an event kind; the kinds are {kinds}"},
+            {"row": 11, "status": "invalid argument",
+             "error": "kind: empty, but every event needs one"},
+            {"row": 12, "status": "invalid argument", "error": "amount: '1e+20' is out of range"},
+            {"row": 13, "status": "invalid argument",
+             "error": "amount: '9.223372036854776e+18' is out of range"},
+            {"row": 16, "status": "invalid argument", "error": "ts: empty, but every event needs one"},
+        ]
+        opened = {d: s.deal(d).opened_at for d in ("D0", "D1", "D2", "D3", "D7")}
+        assert opened == {"D0": t, "D1": voronka.to_ms("9999-12-31"), "D2": t,
+                          "D3": voronka.to_ms("1500-01-01"), "D7": t + 500}
+        assert (s.deal("D8").status, s.deal("D14").amount, s.deal("D15").amount) == (
+            "open", 0, 12)
+        # Integer columns beyond int64 (uint64), and the absent-amount marker itself.
+        big = pd.DataFrame({"event_id": ["u1", "u2", "u3"], "deal_id": "U", "process": "sale",
+                            "ts": t, "kind": "opened",
+                            "amount": np.array([2 ** 63, 2 ** 64 - 1, 7], dtype=np.uint64)})
+        r = s.append_events(big)
+        assert list(r.rejects.error) == ["amount: '9223372036854775808' is out of range",
+                                         "amount: '18446744073709551615' is out of range"]
+        assert s.deal("U").amount == 7
+        r = s.append_events(big.assign(event_id="u4", amount=np.int64(-2 ** 63)).iloc[:1])
+        assert list(r.rejects.error) == ["amount: '-9223372036854775808' is out of range"]
+        # The batch reads every time the C parser reads, as the C parser does.
+        texts = ["2025-03-03", "2025-03-03T09:00", "2025-03-03 09:00:00.1234+03", "1400-01-01",
+                 "2025-03-03T09:00:00-0130", "2025-02-29", "1399-12-31", "2025-03-03T24:00",
+                 "2025-03-03Z", "2025-03-03T09:00:60", "２025-03-03"]
+        ms, good = voronka._times.parse_times(pd.Series(texts * 4, dtype=object))
+        for i, text in enumerate(texts * 4):
+            try:
+                assert (good[i], ms[i]) == (True, voronka.to_ms(text)), text
+            except voronka.InvalidArgumentError:
+                assert not good[i], text

@@ -10,7 +10,6 @@ reader would give, and the other rows go through.
 from __future__ import annotations
 
 import ctypes
-import itertools
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Tuple, Union
 
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._library import EventColumns
-from ._times import column_to_ms
+from ._times import column_to_ms, instances as _instances, integers
 from .errors import InvalidArgumentError
 
 KINDS: Dict[str, int] = {
@@ -115,12 +114,6 @@ def _float_texts(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _instances(values: np.ndarray, types: Any) -> np.ndarray:
-    """A mask of the values (an object array) that are instances of `types`."""
-    return np.fromiter(map(isinstance, values, itertools.repeat(types)), dtype=bool,
-                       count=len(values))
-
-
 def texts(values: np.ndarray) -> np.ndarray:
     """The text of each value (none missing) as an object array of str:
     strings as they are, integral floats as integers, other values as str()
@@ -197,43 +190,46 @@ def text_pointers(column: pd.Series, keep: List[Any]
             np.append(unique_empty, True)[codes], np.append(unique_nul, False)[codes])
 
 
+def kind_code(value: Any) -> int:
+    """The vrk_event_kind of a kind name or number (a float holding one
+    too); 0 for anything else, booleans included."""
+    if isinstance(value, str):
+        return KINDS.get(value, 0)
+    if isinstance(value, (bool, np.bool_)):
+        return 0
+    if isinstance(value, _INTEGERS) or (isinstance(value, _FLOATS) and float(value).is_integer()):
+        return int(value) if 1 <= value <= len(KINDS) else 0
+    return 0
+
+
 def _kind_codes(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """vrk_event_kind of each row, with masks of missing and unknown kinds."""
+    """vrk_event_kind of each row, with masks of missing (NA or empty) and
+    unknown kinds."""
     missing = column.isna().to_numpy()
     if pd.api.types.is_integer_dtype(column.dtype) and not missing.any():
         values = column.to_numpy(dtype=np.int64)
         bad = (values < 1) | (values > len(KINDS))
         return np.where(bad, 0, values).astype(np.uint8), missing, bad
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    mapped = np.array([KINDS.get(str(u), int(u) if _is_kind_number(u) else 0)
-                       for u in uniques] + [0], dtype=np.uint8)
+    uniques = np.asarray(uniques, dtype=object)
+    mapped = np.array([kind_code(u) for u in uniques] + [0], dtype=np.uint8)  # per distinct value
+    empty = np.append(uniques == "", False)[codes]
     kinds = mapped[codes]  # code -1 reads the trailing 0
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) != "string":
+        # factorize takes True for 1 (they hash alike): a flag is no kind.
+        kinds[_instances(column.to_numpy(dtype=object), (bool, np.bool_))] = 0
+    missing |= empty
     bad = ~missing & (kinds == 0)
     return kinds, missing, bad
 
 
-def _is_kind_number(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and 1 <= int(value) <= len(KINDS)
-
-
-def _amounts(column: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
-    """Amounts in minor units (VRK_NO_AMOUNT where missing), with a mask of
-    values that are not integers."""
-    if pd.api.types.is_integer_dtype(column.dtype):  # numpy or nullable integers
-        return (column.to_numpy(dtype=np.int64, na_value=NO_AMOUNT),
-                np.zeros(len(column), dtype=bool))
-    missing = column.isna().to_numpy()
-    if pd.api.types.is_bool_dtype(column.dtype):
-        raise InvalidArgumentError("amount: a column of booleans is not amounts")
-    numbers = pd.to_numeric(column, errors="coerce")
-    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
-    integral = np.isfinite(values) & (values == np.floor(values))
-    bad = ~missing & ~integral
-    if pd.api.types.is_integer_dtype(numbers.dtype):
-        exact = numbers.to_numpy(dtype=np.int64, na_value=NO_AMOUNT)
-    else:
-        exact = np.where(integral, values, 0).astype(np.int64)
-    return np.where(missing | bad, NO_AMOUNT, exact).astype(np.int64), bad
+def _amounts(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Amounts in minor units (VRK_NO_AMOUNT where missing or empty), with
+    masks of values that are not integers and of those out of range (beyond
+    int64, or VRK_NO_AMOUNT itself), as the CSV reader reads them."""
+    values, missing, malformed, out_of_range, rest = integers(column, NO_AMOUNT + 1, 2 ** 63 - 1)
+    malformed |= rest
+    return np.where(missing | malformed | out_of_range, NO_AMOUNT, values), malformed, out_of_range
 
 
 def _shown(value: Any) -> str:
@@ -267,22 +263,26 @@ def prepare(data: EventData) -> PreparedBatch:
             continue  # an empty column stays NULL in C
         arrays[name] = pointers
 
-    at, missing, bad = column_to_ms(frame["ts"])
+    at, missing, bad, out_of_range = column_to_ms(frame["ts"])
     problems.append((missing, lambda row: "ts: empty, but every event needs one"))
-    problems.append((bad, lambda row: f"ts: '{frame['ts'].iloc[row]}' is not an ISO 8601 date "
-                                      "or date-time, nor milliseconds since the epoch"))
+    problems.append((bad, lambda row: f"ts: {_shown(frame['ts'].iloc[row])} is not an ISO 8601 "
+                                      "date or date-time, nor milliseconds since the epoch"))
+    problems.append((out_of_range, lambda row: f"ts: {_shown(frame['ts'].iloc[row])} is out "
+                                               "of range"))
     arrays["ts"] = at
 
     kinds, missing, bad = _kind_codes(frame["kind"])
     problems.append((missing, lambda row: "kind: empty, but every event needs one"))
-    problems.append((bad, lambda row: f"kind: '{frame['kind'].iloc[row]}' is not an event "
+    problems.append((bad, lambda row: f"kind: {_shown(frame['kind'].iloc[row])} is not an event "
                                       f"kind; the kinds are {', '.join(KINDS)}"))
     arrays["kind"] = kinds
 
     if "amount" in frame.columns:
-        amounts, bad = _amounts(frame["amount"])
-        problems.append((bad, lambda row: f"amount: '{frame['amount'].iloc[row]}' is not an "
-                                          "integer amount in minor units (cents)"))
+        amounts, bad, out_of_range = _amounts(frame["amount"])
+        problems.append((bad, lambda row: f"amount: {_shown(frame['amount'].iloc[row])} is not "
+                                          "an integer amount in minor units (cents)"))
+        problems.append((out_of_range, lambda row: f"amount: {_shown(frame['amount'].iloc[row])} "
+                                                   "is out of range"))
         arrays["amount"] = amounts
 
     rejected = np.zeros(n, dtype=bool)

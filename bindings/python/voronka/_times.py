@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import itertools
 import re
-from typing import Tuple, Union
+from typing import Any, Callable, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,8 @@ _DURATION_UNIT_MS = {"d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1000, No
 
 # The ISO 8601 forms vrk_time_parse accepts; checked before pandas parses a
 # column so that a column is read as strictly as the CLI reads a file.
-ISO_TIME = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
+ISO_TIME = (r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+            r"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?")
 
 
 _INT64 = (-(2 ** 63), 2 ** 63 - 1)
@@ -90,39 +92,140 @@ def format_ms(ms: int) -> str:
     return take_buf(buf).decode()
 
 
-def column_to_ms(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A column of times as int64 ms, with a mask of missing values and a mask
-    of values that are not times. Accepts datetime64 (naive means UTC),
-    integers (epoch ms) and ISO 8601 strings; works on the whole column."""
+_INTEGERS = (int, np.integer)
+_FLOATS = (float, np.floating)
+_DIGITS = r"-?[0-9]+"  # an integer as the CLI reads one (std::from_chars)
+_SMALL = 32  # at most this many ISO times are parsed by the C parser itself
+
+
+def instances(values: np.ndarray, types: Any) -> np.ndarray:
+    """A mask of the values (an object array) that are instances of `types`."""
+    return np.fromiter(map(isinstance, values, itertools.repeat(types)), dtype=bool,
+                       count=len(values))
+
+
+def integers(column: pd.Series, low: int, high: int, text_first: Optional[Callable] = None
+             ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A column of integers as int64: numpy and nullable integers, floats
+    holding integers, and text written as the CLI reads an integer. Returns
+    the values with masks of the missing ones (NA, or empty text), of those
+    that are not integers, of those outside [low, high], and of the rest:
+    objects that are neither numbers nor integer text (left to the caller).
+    `text_first` reads texts before they are tried as integers: it returns
+    values and a mask of the texts it took."""
+    n = len(column)
+    values = np.zeros(n, dtype=np.int64)
+    malformed, out_of_range, rest = (np.zeros(n, dtype=bool) for _ in range(3))
+    missing = column.isna().to_numpy()
+    kind = getattr(column.dtype, "numpy_dtype", column.dtype).kind  # nullable: its numpy type
+    if kind == "b":
+        malformed = ~missing
+    elif kind == "u":
+        raw = column.to_numpy(dtype=np.uint64, na_value=0)
+        out_of_range = raw > np.uint64(high)
+        values = np.where(out_of_range, 0, raw).astype(np.int64)
+    elif kind == "i":
+        values = column.to_numpy(dtype=np.int64, na_value=0)
+        out_of_range = ~missing & ((values < low) | (values > high))
+    elif kind == "f":
+        _floats(column.to_numpy(dtype=np.float64, na_value=np.nan), ~missing, low,
+                values, malformed, out_of_range)
+    else:
+        objects = column.to_numpy(dtype=object)
+        present = ~missing
+        if pd.api.types.infer_dtype(objects, skipna=True) == "string":  # the usual case
+            ints = floats = np.zeros(n, dtype=bool)
+            strings = present
+        else:
+            ints = present & instances(objects, _INTEGERS) & ~instances(objects, (bool, np.bool_))
+            floats = present & instances(objects, _FLOATS)
+            strings = present & instances(objects, str)
+        text = pd.Series(objects[strings], dtype=object)
+        empty = strings.copy()
+        empty[strings] = (text == "").to_numpy()
+        missing |= empty
+        taken = np.zeros(n, dtype=bool)
+        if text_first is not None and len(text):
+            read, good = text_first(text)
+            taken[np.flatnonzero(strings)[good]] = True
+            values[taken] = read[good]
+            text = text[~good]
+        digits = strings & ~taken
+        digits[digits] = text.str.fullmatch(_DIGITS).to_numpy(dtype=bool)
+        whole = ints | digits
+        if whole.any():  # Python ints: any size, compared before narrowing
+            big = np.array(list(map(int, objects[whole])), dtype=object)
+            fits = (big >= low) & (big <= high)
+            out_of_range[whole] = ~fits
+            values[np.flatnonzero(whole)[fits]] = big[fits].astype(np.int64)
+        if floats.any():
+            f = np.full(n, np.nan)
+            f[floats] = objects[floats].astype(np.float64)
+            _floats(f, floats, low, values, malformed, out_of_range)
+        rest = present & ~empty & ~whole & ~floats & ~taken
+    return values, missing, malformed, out_of_range, rest
+
+
+def _floats(f: np.ndarray, present: np.ndarray, low: int, values: np.ndarray,
+            malformed: np.ndarray, out_of_range: np.ndarray) -> None:
+    """Floats holding integers into `values` (in place, where `present`);
+    others are malformed (fractions, infinities), those beyond int64 (or
+    below `low`) out of range."""
+    with np.errstate(invalid="ignore"):
+        integral = present & np.isfinite(f) & (f == np.floor(f))
+        fits = (f >= -2.0 ** 63) & (f < 2.0 ** 63) & (f >= low)
+    malformed |= present & ~integral
+    out_of_range |= integral & ~fits
+    good = integral & fits
+    values[good] = f[good].astype(np.int64)
+
+
+def parse_times(text: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
+    """ISO 8601 texts as ms, with a mask of those that parsed: what
+    vrk_time_parse accepts (years 1400 to 9999). pandas parses a long column,
+    the C parser the texts pandas does not take (years beyond 2262, ...)."""
+    n = len(text)
+    ms = np.zeros(n, dtype=np.int64)
+    good = text.str.fullmatch(ISO_TIME).to_numpy(dtype=bool)
+    todo = np.flatnonzero(good)
+    for retry in (False, True):  # the retry in the forms pandas reads: 'T', 'Z', '.'
+        if len(todo) <= _SMALL:
+            break
+        some = text.iloc[todo]
+        if retry:
+            some = some.str.upper().str.replace(",", ".", regex=False)
+        parsed = pd.to_datetime(some, utc=True, errors="coerce")
+        done = parsed.notna().to_numpy()
+        ms[todo[done]] = np.floor_divide(
+            parsed[done].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64),
+            1_000_000)
+        todo = todo[~done]
+    out = ctypes.c_int64()
+    parse = lib().vrk_time_parse
+    for i in todo:  # a few: rare times, or texts that are not times after all
+        good[i] = parse(ctypes.byref(out), text.iat[i].encode()) == 0
+        ms[i] = out.value
+    return ms, good
+
+
+def column_to_ms(column: pd.Series
+                 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A column of times as int64 ms, with masks of missing values, of values
+    that are not times and of those out of range. Accepts datetime64 (naive
+    means UTC), integers (epoch ms), floats holding integers, ISO 8601 text
+    as vrk_time_parse reads it, and datetimes; works on the whole column."""
     n = len(column)
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         if getattr(column.dt, "tz", None) is not None:
             column = column.dt.tz_convert(None)  # UTC, naive: a view, where tz_localize copies
         missing = column.isna().to_numpy()
         ns = column.to_numpy(dtype="datetime64[ns]").view(np.int64)
-        return np.floor_divide(ns, 1_000_000), missing, np.zeros(n, dtype=bool)
-    if pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_float_dtype(column.dtype):
-        missing = column.isna().to_numpy()
-        if pd.api.types.is_integer_dtype(column.dtype) and not missing.any():
-            return column.to_numpy(dtype=np.int64), missing, np.zeros(n, dtype=bool)
-        values = column.to_numpy(dtype="float64", na_value=0.0)
-        bad = ~missing & (values != np.floor(values))
-        return values.astype(np.int64), missing, bad
-    # Text, or Python objects of mixed kinds.
-    missing = column.isna().to_numpy()
-    as_text = column.where(~missing, "").astype(str)
-    numeric = as_text.str.fullmatch(r"-?\d+").to_numpy()
-    iso = as_text.str.fullmatch(ISO_TIME).to_numpy()
-    ms = np.zeros(n, dtype=np.int64)
-    if numeric.any():
-        ms[numeric] = as_text[numeric].astype(np.int64).to_numpy()
-    if iso.any():
-        parsed = pd.to_datetime(as_text[iso], utc=True, errors="coerce")
-        good = parsed.notna().to_numpy()
-        iso_positions = np.flatnonzero(iso)
-        ms[iso_positions[good]] = np.floor_divide(
-            parsed[good].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64),
-            1_000_000)
-        iso[iso_positions[~good]] = False
-    bad = ~missing & ~numeric & ~iso
-    return ms, missing, bad
+        no = np.zeros(n, dtype=bool)
+        return np.floor_divide(ns, 1_000_000), missing, no, no
+    ms, missing, malformed, out_of_range, rest = integers(column, *_INT64, parse_times)
+    if rest.any():  # datetimes and dates, as ISO text; text that is not a time
+        objects = column.to_numpy(dtype=object)[rest]
+        parsed, good = parse_times(pd.Series(list(map(str, objects)), dtype=object))
+        ms[rest] = parsed
+        malformed[np.flatnonzero(rest)[~good]] = True
+    return ms, missing, malformed, out_of_range
