@@ -489,3 +489,47 @@ def test_times_kinds_and_amounts_as_the_cli_reads_them():
                 assert (good[i], ms[i]) == (True, voronka.to_ms(text)), text
             except voronka.InvalidArgumentError:
                 assert not good[i], text
+
+
+def test_append_reads_an_event_as_a_batch_row():
+    """NA of every sort is absent, numbers are checked, errors name the field,
+    as append_events reads a row."""
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        frame = pd.DataFrame({"event_id": ["1", "2"], "deal_id": "A", "process": ["sale", None],
+                              "ts": [MARCH_3_9H, MARCH_3_9H + DAY],
+                              "kind": ["opened", "entered"], "stage": [None, "meeting"],
+                              "amount": [100.0, None], "owner": ["anna", None]})
+        for record in frame.to_dict("records"):  # NaN where a value is missing
+            assert s.append(record) == "accepted"
+        assert s.append(event_id="3", deal_id="A", ts=pd.Timestamp(MARCH_3_9H + DAY, unit="ms"),
+                        kind=np.int64(8), amount=np.int64(7), owner=pd.NA, stage=np.nan,
+                        client=None) == "accepted"
+        d = s.deal("A")
+        assert (d.stage, d.amount, d.owner, d.events) == ("meeting", 7, "anna", 3)
+        assert s.append(event_id=4.0, deal_id="A", ts=float(MARCH_3_9H + DAY),
+                        kind="frozen") == "accepted"
+        assert s.append(event_id="4", deal_id="A", ts=MARCH_3_9H + DAY,
+                        kind="frozen") == "duplicate"  # 4.0 was written "4"
+        kinds = ", ".join(voronka._columns.KINDS)
+        base = dict(event_id="9", deal_id="A", ts=MARCH_3_9H + 2 * DAY, kind="amount_changed")
+        cases = [
+            (dict(event_id=float("nan")), "event_id: empty, but every event needs one"),
+            (dict(event_id=pd.NA), "event_id: empty, but every event needs one"),
+            (dict(ts=pd.NaT), "ts: empty, but every event needs one"),
+            (dict(ts=np.inf), "ts: 'inf' is not an ISO 8601 date or date-time, nor milliseconds "
+                              "since the epoch"),
+            (dict(ts="2025-13-01"), "ts: '2025-13-01' is not an ISO 8601 date or date-time, nor "
+                                    "milliseconds since the epoch"),
+            (dict(ts=2 ** 64 + 5), "ts: '18446744073709551621' is out of range"),
+            (dict(amount=2 ** 64 + 7), "amount: '18446744073709551623' is out of range"),
+            (dict(amount=pd.NA, kind=True), f"kind: 'True' is not an event kind; the kinds are "
+                                            f"{kinds}"),
+            (dict(amount=12.5), "amount: '12.5' is not an integer amount in minor units (cents)"),
+            (dict(owner="a\0b"), "owner: 'a\\0b' holds a NUL character"),
+        ]
+        for change, message in cases:
+            with pytest.raises(voronka.InvalidArgumentError) as info:
+                s.append(base, **change)
+            assert str(info.value) == message, change
+        assert s.stats()["events"] == 4

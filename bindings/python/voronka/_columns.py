@@ -47,6 +47,7 @@ class PreparedBatch:
     rows: np.ndarray                     # input row of each event passed to C
     rejects: List[Tuple[int, str]]       # rows set aside: (row, message)
     keep: List[Any] = field(default_factory=list)
+    arrays: Dict[str, np.ndarray] = field(default_factory=dict)  # by column name
 
 
 def as_frame(data: EventData) -> pd.DataFrame:
@@ -169,7 +170,8 @@ def text_pointers(column: pd.Series, keep: List[Any]
         # values is a third of the cost of factorizing it.
         return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     elif n > _SAMPLE and column.iloc[:_SAMPLE].nunique() <= _REPEATING * _SAMPLE:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
+                                      use_na_sentinel=True)
         uniques = np.asarray(uniques)
     else:
         missing = column.isna().to_numpy()
@@ -210,7 +212,8 @@ def _kind_codes(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         values = column.to_numpy(dtype=np.int64)
         bad = (values < 1) | (values > len(KINDS))
         return np.where(bad, 0, values).astype(np.uint8), missing, bad
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
+                                  use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
     mapped = np.array([kind_code(u) for u in uniques] + [0], dtype=np.uint8)  # per distinct value
     empty = np.append(uniques == "", False)[codes]
@@ -239,19 +242,24 @@ def _shown(value: Any) -> str:
 
 def prepare(data: EventData) -> PreparedBatch:
     """The batch of events `data` holds, ready for vrk_store_append_batch."""
-    frame = as_frame(data)
-    absent = [name for name in REQUIRED if name not in frame.columns]
+    return convert(as_frame(data))
+
+
+def convert(frame: Mapping[str, pd.Series]) -> PreparedBatch:
+    """The batch of a DataFrame of known columns, or a dict of Series of one
+    length (Store.append's one row, without a DataFrame's cost)."""
+    absent = [name for name in REQUIRED if name not in frame]
     if absent:
         raise InvalidArgumentError(
             f"events: no column {', '.join(repr(a) for a in absent)}; every event needs "
             f"{', '.join(REQUIRED)} (the columns are {', '.join(COLUMNS)})")
-    n = len(frame)
+    n = len(frame["ts"])
     keep: List[Any] = []
     problems: List[Tuple[np.ndarray, Any]] = []  # (mask, message of a row)
 
     arrays: Dict[str, np.ndarray] = {}
     for name in TEXT:
-        if name not in frame.columns:
+        if name not in frame:
             continue
         pointers, empty, nul = text_pointers(frame[name], keep)
         if name in REQUIRED:
@@ -277,7 +285,7 @@ def prepare(data: EventData) -> PreparedBatch:
                                       f"kind; the kinds are {', '.join(KINDS)}"))
     arrays["kind"] = kinds
 
-    if "amount" in frame.columns:
+    if "amount" in frame:
         amounts, bad, out_of_range = _amounts(frame["amount"])
         problems.append((bad, lambda row: f"amount: {_shown(frame['amount'].iloc[row])} is not "
                                           "an integer amount in minor units (cents)"))
@@ -300,8 +308,7 @@ def prepare(data: EventData) -> PreparedBatch:
     columns.size = ctypes.sizeof(EventColumns)
     columns.count = len(rows)
     for name, values in arrays.items():
-        values = np.ascontiguousarray(values)
-        keep.append(values)
+        values = arrays[name] = np.ascontiguousarray(values)
         setattr(columns, COLUMNS[name], values.ctypes.data)
     rejects = sorted(messages.items())
-    return PreparedBatch(columns, n, rows, rejects, keep)
+    return PreparedBatch(columns, n, rows, rejects, keep, arrays)
