@@ -533,3 +533,25 @@ def test_append_reads_an_event_as_a_batch_row():
                 s.append(base, **change)
             assert str(info.value) == message, change
         assert s.stats()["events"] == 4
+
+
+def test_malformed_arguments_raise_invalid_argument(tmp_path):
+    with voronka.Store.memory() as s:
+        definition = json.loads((DATA / "sale.json").read_text())
+        definition["stages"][0]["sla"]["days"] = np.int64(2)
+        definition["stages"][0]["probability"] = np.float64(0.1)
+        assert s.add_process(definition) == (0, True)
+        cases = [
+            (lambda: s.process(b"sale"), "process: expected a string, not bytes"),
+            (lambda: s.deal(17), "deal: expected a string, not int"),
+            (lambda: s.add_process({"key": "x", "when": pd.Timestamp(0)}),
+             "process: Timestamp Timestamp('1970-01-01 00:00:00') is not JSON"),
+            (lambda: s.import_csv(DATA / "events.csv", map={"ts": 5}),
+             "map: 'ts': 5 is not a pair of column names"),
+            (lambda: s.import_csv(DATA / "events.csv", map=["ts"]),
+             "map: expected {file column: voronka column}, not list"),
+        ]
+        for call, message in cases:
+            with pytest.raises(voronka.InvalidArgumentError) as info:
+                call()
+            assert str(info.value) == message
