@@ -206,3 +206,105 @@ def test_partial_states_merge_to_the_whole(events):
         voronka.finish(b"\xff\xff not a state")
     for s in parts + [whole]:
         s.close()
+
+
+def _three_visits(store, start=1000):
+    """Three deals leaving 'lead' after 1, 1 and 2 ms: a mean of 4/3 ms."""
+    rows = []
+    for i, ms in enumerate([1, 1, 2]):
+        rows.append(dict(event_id=f"o{i}", deal_id=f"D{i}", process="sale", ts=start,
+                         kind="opened", owner="anna"))
+        rows.append(dict(event_id=f"e{i}", deal_id=f"D{i}", ts=start + ms, kind="entered",
+                         stage="meeting"))
+    assert store.append_events(pd.DataFrame(rows)).accepted == 6
+
+
+def test_durations_with_fractional_means_are_timedeltas():
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        _three_visits(s)
+        mean = pd.Timedelta(nanoseconds=1_333_333)  # 4/3 ms, to the nanosecond
+        for report in (s.durations(), s.durations(cumulative=True), s.durations(by="owner"),
+                       voronka.finish(s.partial("durations"))):
+            stages = report.to_pandas()
+            assert stages.time_mean_ms.dtype == "timedelta64[ns]"
+            assert stages.time_mean_ms.iloc[0] == mean
+            assert stages.time_sum_ms.iloc[0] == pd.Timedelta(milliseconds=4)
+            assert pd.isna(stages.time_mean_ms.iloc[1])  # no visit ended in 'meeting'
+            summary = report.to_pandas("summary")
+            assert summary.to_won_mean_ms.dtype == "timedelta64[ns]"
+            assert summary.cumulative.dtype == bool
+            assert "<table" in report._repr_html_()
+        assert list(s.durations(by="owner").to_pandas().group[:2]) == ["", ""]
+
+
+def test_times_beyond_datetime64_and_empty_tables():
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        empty = s.losses().to_pandas("cells")
+        assert list(empty.dtypes.astype(str)) == ["object", "object", "int64", "int64"]
+        assert s.obligations().to_pandas().deal.dtype == object
+        far = voronka.to_ms("2300-01-01")
+        _three_visits(s, start=far)
+        summary = s.history().to_pandas("summary")
+        # datetime64[ns] ends in 2262: the column holds Python datetimes instead.
+        assert summary.as_of.dtype == object
+        assert summary.as_of.iloc[0] == dt.datetime(2300, 1, 1, 0, 0, 0, 2000,
+                                                    tzinfo=dt.timezone.utc)
+        assert pd.isna(summary["from"].iloc[0])
+
+
+def test_option_errors_name_the_option(store):
+    cases = [
+        (dict(start="2025-13-01"), "start: '2025-13-01' is not an ISO 8601 date or date-time"),
+        (dict(end="soon"), "end: 'soon' is not an ISO 8601 date or date-time"),
+        (dict(as_of="2025-02-30"), "as_of: '2025-02-30' is not an ISO 8601 date or date-time"),
+        (dict(at=pd.NaT), "as_of: NaT is not a time"),
+        (dict(start=2 ** 64), "start: 18446744073709551616 ms is out of range"),
+        (dict(owner=17), "owner: expected a string or a list of strings, not 17"),
+        (dict(client=[b"acme"]), "client: expected a string or a list of strings, not [b'acme']"),
+        (dict(process=["sale", "rent"]), "process: reports filter by one process, not 2 (sale, rent)"),
+    ]
+    for options, message in cases:
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            store.history(**options)
+        assert str(info.value) == message, options
+    whatif = [
+        (dict(inflow=float("nan")), "inflow: nan is not a finite number"),
+        (dict(inflow=float("inf")), "inflow: inf is not a finite number"),
+        (dict(inflow=-2), "inflow: -2 must not be negative"),
+        (dict(all_stages="x"), "all_stages: 'x' is not a number"),
+        (dict(sensitivity_step=-1), "sensitivity_step: -1 must not be negative"),
+        (dict(stage_multiplier=["offer"]), "stage_multiplier: 'offer' is not STAGE=MULTIPLIER"),
+        (dict(stage_multiplier={"offer": -1}), "stage_multiplier: offer: -1 must not be negative"),
+        (dict(stage_multiplier={1: 2}), "stage_multiplier: the stage 1 is not a string"),
+    ]
+    for options, message in whatif:
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            store.whatif(**options)
+        assert str(info.value) == message, options
+    with pytest.raises(voronka.InvalidArgumentError, match="window: NaT is not a duration"):
+        store.window(window=np.timedelta64("NaT"))
+
+
+def test_list_options_and_numpy_durations(store):
+    assert store.history(process=["sale"]).to_json() == store.history(process="sale").to_json()
+    assert store.history(owner=("anna",)).to_json() == store.history(owner="anna").to_json()
+    assert store.whatif(stage_multiplier=["offer=2"]).to_json() == \
+        store.whatif(stage_multiplier={"offer": 2}).to_json()
+    assert store.window(window=np.timedelta64(7, "D")).to_json() == \
+        store.window(window="7d").to_json()
+
+
+def test_handles_are_not_copied(store):
+    import copy
+    import pickle
+    report = store.history()
+    for duplicate in (copy.copy, copy.deepcopy, pickle.dumps):
+        with pytest.raises(TypeError, match="a voronka.Report cannot be"):
+            duplicate(report)
+    with pytest.raises(TypeError, match="a voronka.Store cannot be copied"):
+        copy.copy(store)
+    with pytest.raises(TypeError, match="a voronka.Partial cannot be copied"):
+        copy.deepcopy(voronka.Partial.from_bytes(store.partial("history")))
+    assert report.to_pandas("summary").deals.iloc[0] == 5  # still usable

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._library import EventColumns
-from ._times import column_to_ms
+from ._times import column_to_ms, instances as _instances, integers
 from .errors import InvalidArgumentError
 
 KINDS: Dict[str, int] = {
@@ -47,178 +47,250 @@ class PreparedBatch:
     rows: np.ndarray                     # input row of each event passed to C
     rejects: List[Tuple[int, str]]       # rows set aside: (row, message)
     keep: List[Any] = field(default_factory=list)
+    arrays: Dict[str, np.ndarray] = field(default_factory=dict)  # by column name
 
 
 def as_frame(data: EventData) -> pd.DataFrame:
+    """The events as a DataFrame of the known columns, named as the CSV header
+    names them (compared exactly, surrounding spaces aside)."""
     if isinstance(data, pd.DataFrame):
-        return data
-    if isinstance(data, Mapping):
-        try:
-            return pd.DataFrame({name: data[name] for name in data})
-        except ValueError as error:  # columns of different lengths
-            raise InvalidArgumentError(f"events: {error}") from None
-    raise InvalidArgumentError(f"events: expected a pandas DataFrame or a mapping of column "
-                               f"name to values, not {type(data).__name__}")
+        frame = data
+    elif isinstance(data, Mapping):
+        frame = pd.DataFrame(_aligned(data))
+    else:
+        raise InvalidArgumentError(f"events: expected a pandas DataFrame or a mapping of column "
+                                   f"name to values, not {type(data).__name__}")
+    names = [name.strip() if isinstance(name, str) else name for name in frame.columns]
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        raise InvalidArgumentError(
+            f"events: unknown column(s) {', '.join(repr(u) for u in unknown)}; the columns are "
+            f"{', '.join(COLUMNS)}")
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InvalidArgumentError(
+            f"events: column(s) {', '.join(repr(t) for t in twice)} named twice")
+    if names != list(frame.columns):
+        frame = frame.set_axis(names, axis=1)
+    return frame
+
+
+def _aligned(data: Mapping[str, Any]) -> Dict[Any, Any]:
+    """A mapping's columns by position: Series lose their index, and every
+    column that is not a single value has the same length."""
+    columns: Dict[Any, Any] = {}
+    lengths: Dict[Any, int] = {}
+    for name, values in data.items():
+        if isinstance(values, (pd.Series, pd.Index)):
+            values = pd.Series(values).reset_index(drop=True)
+        if hasattr(values, "__len__") and not isinstance(values, (str, bytes, Mapping)):
+            lengths[name] = len(values)
+        columns[name] = values
+    if len(set(lengths.values())) > 1:
+        raise InvalidArgumentError(
+            "events: columns of different lengths ("
+            + ", ".join(f"{name} {length}" for name, length in lengths.items()) + ")")
+    if columns and not lengths:
+        raise InvalidArgumentError("events: every column is a single value; give arrays or "
+                                   "lists (Store.append takes one event)")
+    return columns
 
 
 _SAMPLE = 4096        # rows looked at to guess whether a column repeats its values
 _REPEATING = 0.05     # at most this share of distinct values in the sample: factorize
-_WIDE = 64            # longer values are packed end to end rather than padded
+_FLOATS = (float, np.floating)
+_INTEGERS = (int, np.integer)
 
 
-def _encode(values: np.ndarray) -> np.ndarray:
-    """UTF-8 of each value (text, or numbers written as text), NUL-padded to
-    one width with room for a final NUL."""
-    try:
-        encoded = values.astype("S")  # ASCII text and numbers: numpy's fast path
-    except UnicodeEncodeError:
-        encoded = np.char.encode(values.astype(str), "utf-8")
-    # Widened as rows of bytes: twice as fast as numpy's cast between widths.
-    n, width = len(encoded), encoded.dtype.itemsize
-    terminated = np.zeros((n, width + 1), dtype=np.uint8)
-    if width:
-        terminated[:, :width] = encoded.view(np.uint8).reshape(n, width)
-    return terminated.reshape(-1).view(f"S{width + 1}")
+def _float_texts(values: np.ndarray) -> np.ndarray:
+    """Floats as text: integral ones as integers ("1", not "1.0": a column of
+    ids becomes float when one is missing), the others as Python writes them."""
+    values = values.astype(np.float64, copy=False)
+    integral = np.isfinite(values) & (values == np.floor(values))
+    small = integral & (np.abs(values) < 2.0 ** 63)
+    out = np.empty(len(values), dtype=object)
+    out[small] = values[small].astype(np.int64).astype(str)
+    out[integral & ~small] = np.char.mod("%.0f", values[integral & ~small])  # beyond int64
+    out[~integral] = values[~integral].astype(str)  # the shortest text that reads back
+    return out
 
 
-def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray]:
-    """Pointers to each value's NUL-terminated UTF-8, and a mask of the empty
-    ones. Values are padded to one width when short, packed end to end when
-    some are long, so one long note does not widen every row."""
-    encoded = _encode(values)
-    width = encoded.dtype.itemsize
-    if width <= _WIDE:
-        keep.append(encoded)
-        start = encoded.ctypes.data
-        pointers = np.arange(start, start + len(encoded) * width, width, dtype=np.uint64)
-        return pointers, encoded == b""
-    text = "\0".join(values.astype(str).tolist()) + "\0"
-    packed = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(packed == 0)
-    if len(ends) != len(values):
-        raise InvalidArgumentError("a text value contains a NUL character")
+def texts(values: np.ndarray) -> np.ndarray:
+    """The text of each value (none missing) as an object array of str:
+    strings as they are, integral floats as integers, other values as str()
+    writes them."""
+    if values.dtype.kind == "f":
+        return _float_texts(values)
+    if values.dtype.kind in "iub":
+        return np.array(list(map(str, values.tolist())), dtype=object)
+    if values.dtype.kind != "O":
+        values = values.astype(object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    floats = _instances(values, _FLOATS)
+    out = np.array(list(map(str, values)), dtype=object)
+    if floats.any():
+        out[floats] = _float_texts(values[floats].astype(np.float64))
+    return out
+
+
+def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pointers to each text's NUL-terminated UTF-8, packed end to end in one
+    buffer (so one long note does not widen every row), with masks of the
+    empty texts and of those holding a NUL, which C would cut short (they
+    point to an empty string)."""
+    n = len(values)
+    nul = np.zeros(n, dtype=bool)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64), nul, nul
+    joined = "\0".join(values.tolist()) + "\0"
+    if joined.count("\0") != n:
+        nul = pd.Series(values, dtype=object).str.contains("\0", regex=False).to_numpy(bool)
+        joined = "\0".join(np.where(nul, "", values).tolist()) + "\0"
+    packed = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
     keep.append(packed)
-    starts = np.empty(len(ends), dtype=np.uint64)
-    starts[0] = 0
+    ends = np.flatnonzero(packed == 0).astype(np.uint64)
+    starts = np.empty(n, dtype=np.uint64)
+    starts[:1] = 0
     starts[1:] = ends[:-1] + 1
-    return np.uint64(packed.ctypes.data) + starts, starts == ends.astype(np.uint64)
+    return np.uint64(packed.ctypes.data) + starts, starts == ends, nul
 
 
-def text_pointers(column: pd.Series, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray]:
-    """Pointers (uint64) to each row's text, 0 where the value is missing, and
-    a mask of the rows without text (missing or empty). A column that repeats
-    its values (categorical, or so it seems from a sample) has each distinct
-    value encoded once."""
+def text_pointers(column: pd.Series, keep: List[Any]
+                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pointers (uint64) to each row's text, 0 where the value is missing, a
+    mask of the rows without text (missing or empty) and one of the rows
+    whose text holds a NUL. A column that repeats its values (categorical,
+    or so it seems from a sample) has each distinct value encoded once."""
     n = len(column)
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, uniques = column.cat.codes.to_numpy(), column.cat.categories.to_numpy()
     elif n > _SAMPLE and column.iloc[:_SAMPLE].isna().all() and column.isna().all():
         # An optional column the events leave empty: a test for missing
         # values is a third of the cost of factorizing it.
-        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool)
+        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     elif n > _SAMPLE and column.iloc[:_SAMPLE].nunique() <= _REPEATING * _SAMPLE:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        uniques = np.asarray(uniques, dtype=object)
+        codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
+                                      use_na_sentinel=True)
+        uniques = np.asarray(uniques)
     else:
-        values = column.to_numpy(dtype=object)
-        missing = pd.isna(values)
-        if not missing.any():
-            return _pack(values, keep)
+        missing = column.isna().to_numpy()
         pointers = np.zeros(n, dtype=np.uint64)
+        blank, nul = missing.copy(), np.zeros(n, dtype=bool)
         if missing.all():
-            return pointers, missing
-        present = ~missing
-        pointers[present], empty = _pack(values[present], keep)
-        blank = missing.copy()
-        blank[present] = empty
-        return pointers, blank
+            return pointers, blank, nul
+        present = column if not missing.any() else column[~missing]
+        numeric = getattr(column.dtype, "numpy_dtype", column.dtype)  # nullable: its numpy type
+        present = present.to_numpy(dtype=numeric if numeric.kind in "iufb" else object)
+        pointers[~missing], blank[~missing], nul[~missing] = _pack(texts(present), keep)
+        return pointers, blank, nul
     if len(uniques) == 0:
-        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool)
-    unique_pointers, unique_empty = _pack(np.asarray(uniques, dtype=object), keep)
+        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    unique_pointers, unique_empty, unique_nul = _pack(texts(uniques), keep)
     # Code -1 (missing) picks the appended NULL pointer and "empty".
     return (np.append(unique_pointers, np.uint64(0))[codes],
-            np.append(unique_empty, True)[codes])
+            np.append(unique_empty, True)[codes], np.append(unique_nul, False)[codes])
+
+
+def kind_code(value: Any) -> int:
+    """The vrk_event_kind of a kind name or number (a float holding one
+    too); 0 for anything else, booleans included."""
+    if isinstance(value, str):
+        return KINDS.get(value, 0)
+    if isinstance(value, (bool, np.bool_)):
+        return 0
+    if isinstance(value, _INTEGERS) or (isinstance(value, _FLOATS) and float(value).is_integer()):
+        return int(value) if 1 <= value <= len(KINDS) else 0
+    return 0
 
 
 def _kind_codes(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """vrk_event_kind of each row, with masks of missing and unknown kinds."""
+    """vrk_event_kind of each row, with masks of missing (NA or empty) and
+    unknown kinds."""
     missing = column.isna().to_numpy()
     if pd.api.types.is_integer_dtype(column.dtype) and not missing.any():
         values = column.to_numpy(dtype=np.int64)
         bad = (values < 1) | (values > len(KINDS))
         return np.where(bad, 0, values).astype(np.uint8), missing, bad
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    mapped = np.array([KINDS.get(str(u), int(u) if _is_kind_number(u) else 0)
-                       for u in uniques] + [0], dtype=np.uint8)
+    codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
+                                  use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    mapped = np.array([kind_code(u) for u in uniques] + [0], dtype=np.uint8)  # per distinct value
+    empty = np.append(uniques == "", False)[codes]
     kinds = mapped[codes]  # code -1 reads the trailing 0
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) != "string":
+        # factorize takes True for 1 (they hash alike): a flag is no kind.
+        kinds[_instances(column.to_numpy(dtype=object), (bool, np.bool_))] = 0
+    missing |= empty
     bad = ~missing & (kinds == 0)
     return kinds, missing, bad
 
 
-def _is_kind_number(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and 1 <= int(value) <= len(KINDS)
+def _amounts(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Amounts in minor units (VRK_NO_AMOUNT where missing or empty), with
+    masks of values that are not integers and of those out of range (beyond
+    int64, or VRK_NO_AMOUNT itself), as the CSV reader reads them."""
+    values, missing, malformed, out_of_range, rest = integers(column, NO_AMOUNT + 1, 2 ** 63 - 1)
+    malformed |= rest
+    return np.where(missing | malformed | out_of_range, NO_AMOUNT, values), malformed, out_of_range
 
 
-def _amounts(column: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
-    """Amounts in minor units (VRK_NO_AMOUNT where missing), with a mask of
-    values that are not integers."""
-    if pd.api.types.is_integer_dtype(column.dtype):  # numpy or nullable integers
-        return (column.to_numpy(dtype=np.int64, na_value=NO_AMOUNT),
-                np.zeros(len(column), dtype=bool))
-    missing = column.isna().to_numpy()
-    if pd.api.types.is_bool_dtype(column.dtype):
-        raise InvalidArgumentError("amount: a column of booleans is not amounts")
-    numbers = pd.to_numeric(column, errors="coerce")
-    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
-    integral = np.isfinite(values) & (values == np.floor(values))
-    bad = ~missing & ~integral
-    if pd.api.types.is_integer_dtype(numbers.dtype):
-        exact = numbers.to_numpy(dtype=np.int64, na_value=NO_AMOUNT)
-    else:
-        exact = np.where(integral, values, 0).astype(np.int64)
-    return np.where(missing | bad, NO_AMOUNT, exact).astype(np.int64), bad
+def _shown(value: Any) -> str:
+    """A value in a message, quoted as the CSV reader quotes it."""
+    return "'" + str(value).replace("\0", "\\0") + "'"
 
 
 def prepare(data: EventData) -> PreparedBatch:
     """The batch of events `data` holds, ready for vrk_store_append_batch."""
-    frame = as_frame(data)
-    absent = [name for name in REQUIRED if name not in frame.columns]
+    return convert(as_frame(data))
+
+
+def convert(frame: Mapping[str, pd.Series]) -> PreparedBatch:
+    """The batch of a DataFrame of known columns, or a dict of Series of one
+    length (Store.append's one row, without a DataFrame's cost)."""
+    absent = [name for name in REQUIRED if name not in frame]
     if absent:
         raise InvalidArgumentError(
             f"events: no column {', '.join(repr(a) for a in absent)}; every event needs "
             f"{', '.join(REQUIRED)} (the columns are {', '.join(COLUMNS)})")
-    n = len(frame)
+    n = len(frame["ts"])
     keep: List[Any] = []
     problems: List[Tuple[np.ndarray, Any]] = []  # (mask, message of a row)
 
     arrays: Dict[str, np.ndarray] = {}
     for name in TEXT:
-        if name not in frame.columns:
+        if name not in frame:
             continue
-        pointers, empty = text_pointers(frame[name], keep)
+        pointers, empty, nul = text_pointers(frame[name], keep)
+        if name in REQUIRED:
+            problems.append((empty & ~nul, lambda row, name=name:
+                             f"{name}: empty, but every event needs one"))
+        problems.append((nul, lambda row, name=name: f"{name}: {_shown(frame[name].iloc[row])} "
+                                                     "holds a NUL character"))
         if name not in REQUIRED and empty.all() and not pointers.any():
             continue  # an empty column stays NULL in C
         arrays[name] = pointers
-        if name in REQUIRED:
-            problems.append((empty, lambda row, name=name:
-                             f"{name}: empty, but every event needs one"))
 
-    at, missing, bad = column_to_ms(frame["ts"])
+    at, missing, bad, out_of_range = column_to_ms(frame["ts"])
     problems.append((missing, lambda row: "ts: empty, but every event needs one"))
-    problems.append((bad, lambda row: f"ts: '{frame['ts'].iloc[row]}' is not an ISO 8601 date "
-                                      "or date-time, nor milliseconds since the epoch"))
+    problems.append((bad, lambda row: f"ts: {_shown(frame['ts'].iloc[row])} is not an ISO 8601 "
+                                      "date or date-time, nor milliseconds since the epoch"))
+    problems.append((out_of_range, lambda row: f"ts: {_shown(frame['ts'].iloc[row])} is out "
+                                               "of range"))
     arrays["ts"] = at
 
     kinds, missing, bad = _kind_codes(frame["kind"])
     problems.append((missing, lambda row: "kind: empty, but every event needs one"))
-    problems.append((bad, lambda row: f"kind: '{frame['kind'].iloc[row]}' is not an event "
+    problems.append((bad, lambda row: f"kind: {_shown(frame['kind'].iloc[row])} is not an event "
                                       f"kind; the kinds are {', '.join(KINDS)}"))
     arrays["kind"] = kinds
 
-    if "amount" in frame.columns:
-        amounts, bad = _amounts(frame["amount"])
-        problems.append((bad, lambda row: f"amount: '{frame['amount'].iloc[row]}' is not an "
-                                          "integer amount in minor units (cents)"))
+    if "amount" in frame:
+        amounts, bad, out_of_range = _amounts(frame["amount"])
+        problems.append((bad, lambda row: f"amount: {_shown(frame['amount'].iloc[row])} is not "
+                                          "an integer amount in minor units (cents)"))
+        problems.append((out_of_range, lambda row: f"amount: {_shown(frame['amount'].iloc[row])} "
+                                                   "is out of range"))
         arrays["amount"] = amounts
 
     rejected = np.zeros(n, dtype=bool)
@@ -236,8 +308,7 @@ def prepare(data: EventData) -> PreparedBatch:
     columns.size = ctypes.sizeof(EventColumns)
     columns.count = len(rows)
     for name, values in arrays.items():
-        values = np.ascontiguousarray(values)
-        keep.append(values)
+        values = arrays[name] = np.ascontiguousarray(values)
         setattr(columns, COLUMNS[name], values.ctypes.data)
     rejects = sorted(messages.items())
-    return PreparedBatch(columns, n, rows, rejects, keep)
+    return PreparedBatch(columns, n, rows, rejects, keep, arrays)

@@ -316,6 +316,18 @@ class Owned:
     def __del__(self) -> None:
         self._release()
 
+    # A copy would free the same handle twice.
+    def __copy__(self) -> "Owned":
+        raise TypeError(f"a voronka.{type(self).__name__} cannot be copied: it owns a "
+                        "library handle")
+
+    def __deepcopy__(self, memo: object) -> "Owned":
+        return self.__copy__()
+
+    def __reduce_ex__(self, protocol: object) -> object:
+        raise TypeError(f"a voronka.{type(self).__name__} cannot be pickled: it owns a "
+                        "library handle")
+
 
 def take_buf(buf: VrkBuf) -> bytes:
     """The buffer's bytes, releasing the buffer."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import json
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
@@ -36,19 +37,54 @@ _COUNTS = ("reached", "entered")
 _MODES = ("default", "strict_order", "strict_deduplication", "strict_increase")
 _DEFAULT_WINDOW_MS = 30 * 86_400_000  # the CLI's default --window
 
-_COLUMN_TEXT, _COLUMN_COUNT, _COLUMN_MONEY, _COLUMN_RATIO, _COLUMN_TIME, _COLUMN_DURATION = \
-    range(6)
+(_COLUMN_TEXT, _COLUMN_COUNT, _COLUMN_MONEY, _COLUMN_RATIO, _COLUMN_TIME, _COLUMN_DURATION,
+ _COLUMN_NUMBER, _COLUMN_FLAG) = range(8)
 _VALUE_NULL, _VALUE_INT64, _VALUE_DOUBLE, _VALUE_TEXT = range(4)
 _FORMATS = {"table": 0, "csv": 1, "json": 2, "html": 3}
 
 
 def _strings(value: Union[str, Iterable[str]], what: str) -> List[str]:
+    """A name or a list (any iterable) of names."""
     if isinstance(value, str):
         return [value]
-    values = list(value)
+    values = list(value) if isinstance(value, Iterable) and not isinstance(
+        value, (bytes, bytearray, Mapping)) else [value]
     if not all(isinstance(v, str) for v in values):
-        raise InvalidArgumentError(f"{what}: expected a string or a list of strings")
+        raise InvalidArgumentError(f"{what}: expected a string or a list of strings, not "
+                                   f"{value!r}")
     return values
+
+
+def _number(value: Any, what: str) -> float:
+    """A finite, non-negative number (a multiplier, an inflow, a step)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{what}: {value!r} is not a number") from None
+    if isinstance(value, (bool, np.bool_)) or not np.isfinite(number):
+        raise InvalidArgumentError(f"{what}: {value!r} is not a finite number")
+    if number < 0:
+        raise InvalidArgumentError(f"{what}: {value!r} must not be negative")
+    return number
+
+
+def _multipliers(value: Any) -> Dict[str, float]:
+    """{stage: multiplier} from a mapping or "STAGE=X" texts (the CLI's form)."""
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    else:
+        pairs = []
+        for item in _strings(value, "stage_multiplier"):
+            stage, sep, number = item.rpartition("=")
+            if not sep or not stage:
+                raise InvalidArgumentError(f"stage_multiplier: '{item}' is not STAGE=MULTIPLIER")
+            pairs.append((stage, number))
+    out = {}
+    for stage, number in pairs:
+        if not isinstance(stage, str):
+            raise InvalidArgumentError(f"stage_multiplier: the stage {stage!r} is not a string")
+        out[stage] = _number(number, f"stage_multiplier: {stage}")
+    return out
 
 
 def _fields(value: Union[Mapping[str, str], Iterable[str], str]) -> Dict[str, str]:
@@ -84,7 +120,11 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
     o = {k: v for k, v in options.items() if v is not None}
     filt: Dict[str, Any] = {}
     if "process" in o:
-        filt["process"] = str(o["process"])
+        processes = _strings(o["process"], "process")
+        if len(processes) != 1:
+            raise InvalidArgumentError(f"process: reports filter by one process, not "
+                                       f"{len(processes)} ({', '.join(processes)})")
+        filt["process"] = processes[0]
     if "owner" in o:
         filt["owners"] = _strings(o["owner"], "owner")
     if "client" in o:
@@ -123,20 +163,10 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
             body[name] = int(value)
     for name in ("inflow", "all_stages", "sensitivity_step"):
         if name in o:
-            try:
-                body[name] = float(o[name])
-            except (TypeError, ValueError):
-                raise InvalidArgumentError(f"{name}: {o[name]!r} is not a number") from None
+            body[name] = _number(o[name], name)
     if "stage_multiplier" in o:
-        multipliers = o["stage_multiplier"]
-        if not isinstance(multipliers, Mapping):
-            multipliers = dict(item.rsplit("=", 1) for item in _strings(multipliers,
-                                                                         "stage_multiplier"))
-        try:
-            body["stages"] = [{"stage": str(k), "multiplier": float(v)}
-                              for k, v in multipliers.items()]
-        except (TypeError, ValueError):
-            raise InvalidArgumentError("stage_multiplier: expected {stage: multiplier}") from None
+        body["stages"] = [{"stage": k, "multiplier": v}
+                          for k, v in _multipliers(o["stage_multiplier"]).items()]
     if report == "window":
         body["window_ms"] = str(to_duration_ms(o.get("window", _DEFAULT_WINDOW_MS), "window"))
         if "mode" in o:
@@ -151,6 +181,67 @@ def spec_json(report: Union[str, Mapping[str, Any]], options: Mapping[str, Any])
             raise TypeError("options go inside a spec given as a mapping")
         return json.dumps(report).encode()
     return json.dumps(spec(report, options)).encode()
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_NS_PER_MS = 1_000_000
+# The milliseconds datetime64[ns] and timedelta64[ns] hold (NaT is the int64 minimum).
+_NS_RANGE_MS = (np.iinfo(np.int64).min // _NS_PER_MS + 1, np.iinfo(np.int64).max // _NS_PER_MS)
+
+
+def _series(kind: int, values: List[Any], name: str) -> pd.Series:
+    """One report column as a Series of its kind: text as objects (also when
+    empty), counts, money and other numbers as int64 (Int64 with missing
+    values, float64 when a value is fractional, as projected counts are),
+    shares as floats, flags as booleans, times and durations as datetimes
+    and timedeltas."""
+    if kind == _COLUMN_TEXT:
+        return pd.Series(values, dtype=object)
+    missing = np.array([v is None for v in values], dtype=bool)
+    fractional = any(isinstance(v, float) for v in values)
+    if kind in (_COLUMN_TIME, _COLUMN_DURATION):
+        return _times_series(kind, values, missing, fractional, name)
+    if kind == _COLUMN_FLAG and not fractional:
+        return pd.Series(pd.array([None if v is None else bool(v) for v in values],
+                                  dtype="boolean" if missing.any() else bool))
+    if kind in (_COLUMN_COUNT, _COLUMN_MONEY, _COLUMN_NUMBER) and not fractional:
+        if missing.any():
+            return pd.Series(pd.array(values, dtype="Int64"))
+        return pd.Series(np.array(values, dtype=np.int64))
+    return pd.Series(np.array([np.nan if v is None else v for v in values], dtype=np.float64))
+
+
+def _times_series(kind: int, values: List[Any], missing: np.ndarray, fractional: bool,
+                  name: str) -> pd.Series:
+    """Times (UTC) or durations given in ms, to the nanosecond: means of
+    durations keep their fraction of a millisecond. Beyond the range of
+    datetime64[ns], Python datetimes and timedeltas (to the microsecond)."""
+    ms = np.array([0 if v is None else v for v in values],
+                  dtype=np.float64 if fractional else np.int64)
+    low, high = _NS_RANGE_MS
+    if ((ms[~missing] >= low) & (ms[~missing] <= high)).all():
+        if fractional:
+            ns = np.round(ms * _NS_PER_MS).astype(np.int64)
+        else:
+            ns = ms * _NS_PER_MS
+        ns[missing] = np.iinfo(np.int64).min  # NaT
+        if kind == _COLUMN_TIME:
+            return pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC")
+        return pd.Series(ns.view("timedelta64[ns]"))
+    out = []
+    for value in values:  # a rare column, beyond what datetime64[ns] holds
+        if value is None:
+            out.append(pd.NaT)
+            continue
+        try:
+            delta = dt.timedelta(milliseconds=value)
+            out.append(_EPOCH + delta if kind == _COLUMN_TIME else delta)
+        except OverflowError:
+            what = "time" if kind == _COLUMN_TIME else "duration"
+            raise InvalidArgumentError(
+                f"{name}: the {what} {value} ms is beyond what Python's datetime holds "
+                "(to_dict() gives it in ms)") from None
+    return pd.Series(out, dtype=object)
 
 
 class Report(Owned):
@@ -206,25 +297,14 @@ class Report(Owned):
         """A table as a DataFrame (the main one by default): times as UTC
         datetimes, durations as timedeltas, amounts in minor units, shares as
         floats; a missing value (e.g. the conversion of a stage without
-        deals) is NA."""
+        deals) is NA. Times outside pandas' datetime64[ns] range (before
+        1677-09-21 or after 2262-04-11) make their column one of Python
+        datetimes, durations beyond about 292 years one of timedeltas."""
         t = self._table_index(table)
         columns = self._columns(t)
-        frame = pd.DataFrame(columns)
-        for c, name in enumerate(columns):
-            kind = self._lib.vrk_report_column_kind(self._handle, t, c)
-            values = frame[name]
-            if kind in (_COLUMN_TIME, _COLUMN_DURATION):
-                ms = pd.array(columns[name], dtype="Int64")
-                ns = ms.to_numpy(dtype="int64", na_value=np.iinfo(np.int64).min)
-                ns = np.where(ms.isna(), ns, ns * 1_000_000)  # NaT is the int64 minimum
-                frame[name] = pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC") \
-                    if kind == _COLUMN_TIME else pd.Series(ns.view("timedelta64[ns]"))
-            elif kind in (_COLUMN_COUNT, _COLUMN_MONEY):
-                frame[name] = values.astype("Int64") if values.isna().any() else \
-                    values.astype("int64")
-            elif kind == _COLUMN_RATIO or (kind != _COLUMN_TEXT and values.dtype == object):
-                frame[name] = values.astype("float64")
-        return frame
+        return pd.DataFrame({
+            name: _series(self._lib.vrk_report_column_kind(self._handle, t, c), values, name)
+            for c, (name, values) in enumerate(columns.items())})
 
     def to_dict(self) -> Dict[str, Any]:
         """{"name", "title", "tables": {table: [row, ...]}} with plain Python

@@ -84,6 +84,20 @@ def _time(value: int) -> Optional[int]:
     return None if value == _NO_TIME else value
 
 
+def _key(value: Any, what: str) -> bytes:
+    """A key (process, deal) as the C API takes it."""
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{what}: expected a string, not {type(value).__name__}")
+    return value.encode()
+
+
+def _json_value(value: Any) -> Any:
+    """numpy scalars in a process definition, as JSON takes them."""
+    if isinstance(value, np.generic) and not isinstance(value, (np.datetime64, np.timedelta64)):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} {value!r} is not JSON")
+
+
 def _status_name(code: int) -> str:
     if code not in _STATUS_NAMES:
         _STATUS_NAMES[code] = lib().vrk_status_string(code).decode()
@@ -202,7 +216,10 @@ class Store(Owned):
         path to a JSON file; a changed definition under a known key is a new
         version."""
         if isinstance(definition, Mapping):
-            text = json.dumps(definition)
+            try:
+                text = json.dumps(definition, default=_json_value)
+            except (TypeError, ValueError) as error:
+                raise InvalidArgumentError(f"process: {error}") from None
         elif isinstance(definition, os.PathLike):
             text = Path(definition).read_text(encoding="utf-8")
         elif isinstance(definition, str):
@@ -229,7 +246,8 @@ class Store(Owned):
         """The current definition of process `key`, with its `version` and its
         stages in funnel order under `funnel`. Raises NotFoundError."""
         handle = ctypes.c_void_p()
-        check(self._lib.vrk_store_get_process(ctypes.byref(handle), self._h(), key.encode()))
+        check(self._lib.vrk_store_get_process(ctypes.byref(handle), self._h(),
+                                              _key(key, "process")))
         try:
             buf = VrkBuf()
             check(self._lib.vrk_process_json(ctypes.byref(buf), handle))
@@ -258,26 +276,20 @@ class Store(Owned):
         if unknown:
             raise InvalidArgumentError(f"event: unknown field(s) {', '.join(sorted(unknown))}; "
                                        f"the fields are {', '.join(_columns.COLUMNS)}")
-        for name in _columns.REQUIRED:
-            if values.get(name) in (None, ""):
-                raise InvalidArgumentError(f"{name}: empty, but every event needs one")
+        # Read as a batch of one row reads it: NA is absent, numbers are
+        # checked the same way, and the same messages name the column.
+        row = dict(dict.fromkeys(_columns.REQUIRED), **values)
+        batch = _columns.convert({name: pd.Series([value], dtype=object)
+                                  for name, value in row.items()})
+        if batch.rejects:
+            raise InvalidArgumentError(batch.rejects[0][1])
         e = Event()
         self._lib.vrk_event_init(ctypes.byref(e))
-        kind = values["kind"]
-        e.kind = kind if isinstance(kind, int) else _columns.KINDS.get(str(kind), 0)
-        if e.kind == 0:
-            raise InvalidArgumentError(f"kind: '{kind}' is not an event kind; the kinds are "
-                                       f"{', '.join(_columns.KINDS)}")
-        e.at = to_ms(values["ts"], "ts")
-        if values.get("amount") is not None:
-            amount = values["amount"]
-            if isinstance(amount, bool) or not float(amount).is_integer():
-                raise InvalidArgumentError(f"amount: '{amount}' is not an integer amount in "
-                                           "minor units (cents)")
-            e.amount = int(amount)
-        for name in _columns.TEXT:
-            if values.get(name) is not None:
-                setattr(e, _columns.COLUMNS[name], str(values[name]).encode())
+        for name, column in batch.arrays.items():
+            value = int(column[0])
+            if name in _columns.TEXT:
+                value = ctypes.c_char_p(value or None)
+            setattr(e, _columns.COLUMNS[name], value)
         outcome = ctypes.c_int()
         check(self._lib.vrk_store_append(ctypes.byref(outcome), self._h(), ctypes.byref(e)))
         return _OUTCOMES[outcome.value]
@@ -324,7 +336,14 @@ class Store(Owned):
         options = CsvOptions()
         self._lib.vrk_csv_options_init(ctypes.byref(options))
         options.time_format = _TIME_FORMATS[time_format]
+        if map is not None and not isinstance(map, Mapping):
+            raise InvalidArgumentError(f"map: expected {{file column: voronka column}}, not "
+                                       f"{type(map).__name__}")
         pairs = list((map or {}).items())
+        for pair in pairs:
+            if not all(isinstance(name, str) for name in pair):
+                raise InvalidArgumentError(f"map: {pair[0]!r}: {pair[1]!r} is not a pair of "
+                                           "column names")
         sources = (ctypes.c_char_p * max(len(pairs), 1))(*[s.encode() for s, _ in pairs])
         targets = (ctypes.c_char_p * max(len(pairs), 1))(*[t.encode() for _, t in pairs])
         options.map_from, options.map_to, options.map_count = sources, targets, len(pairs)
@@ -341,7 +360,7 @@ class Store(Owned):
     def deal(self, key: str) -> Deal:
         """The current state of deal `key`. Raises NotFoundError."""
         handle = ctypes.c_void_p()
-        check(self._lib.vrk_store_get_deal(ctypes.byref(handle), self._h(), key.encode()))
+        check(self._lib.vrk_store_get_deal(ctypes.byref(handle), self._h(), _key(key, "deal")))
         try:
             L = self._lib
             fields = {L.vrk_deal_field_key(handle, i).decode():
