@@ -535,6 +535,51 @@ def test_append_reads_an_event_as_a_batch_row():
         assert s.stats()["events"] == 4
 
 
+def test_append_reads_plain_values_without_a_batch_exactly_as_a_batch_would():
+    """Store.append reads an event of plain values (str, int, dates) itself;
+    whatever it takes, it must read as the batch conversion reads the row."""
+    from voronka._columns import NO_AMOUNT, TEXT, convert, read_plain
+    import ctypes
+    import datetime as dt
+
+    def batch_values(row):
+        full = dict(dict.fromkeys(voronka._columns.REQUIRED), **row)
+        batch = convert({name: pd.Series([value], dtype=object) for name, value in full.items()})
+        if batch.rejects:
+            return None
+        out = {}
+        for name, column in batch.arrays.items():
+            value = int(column[0])
+            if name in TEXT:
+                if value:
+                    out[name] = ctypes.string_at(value)
+            elif not (name == "amount" and value == NO_AMOUNT):
+                out[name] = value
+        return out
+
+    base = dict(event_id="1", deal_id="A", ts=MARCH_3_9H, kind="opened", process="sale")
+    variants = [
+        {}, dict(event_id=7), dict(deal_id="Иван"), dict(owner=""), dict(owner="a\0b"),
+        dict(owner="\ud800"), dict(owner=True), dict(owner=1.5), dict(stage=None),
+        dict(ts="2025-03-03"), dict(ts="2025-03-03T09:00:00.5+03:00"), dict(ts="2025-03-03 09:00"),
+        dict(ts="1741000000000"), dict(ts="-5"), dict(ts="2025-13-01"), dict(ts="9999-12-31T00:00:00Z"),
+        dict(ts="1399-12-31"), dict(ts=2 ** 63), dict(ts=-(2 ** 63)), dict(ts=True),
+        dict(ts=dt.date(2025, 3, 3)), dict(ts=dt.datetime(2025, 3, 3, 9, 0, 0, 123456)),
+        dict(ts=pd.Timestamp("2025-03-03T09:00:00.001", tz="Europe/Moscow")), dict(ts=pd.NaT),
+        dict(kind=1), dict(kind=12), dict(kind="won"), dict(kind="Opened"), dict(kind=True),
+        dict(amount=0), dict(amount=NO_AMOUNT), dict(amount=NO_AMOUNT + 1), dict(amount=2 ** 63),
+        dict(amount="100"), dict(amount=-5), dict(amount=False), dict(event_id=""),
+    ]
+    taken = 0
+    for change in variants:
+        row = dict(base, **change)
+        plain = read_plain(row)
+        if plain is not None:
+            taken += 1
+            assert plain == batch_values(row), change
+    assert taken == 20  # most of them: the test would prove little otherwise
+
+
 def test_malformed_arguments_raise_invalid_argument(tmp_path):
     with voronka.Store.memory() as s:
         definition = json.loads((DATA / "sale.json").read_text())

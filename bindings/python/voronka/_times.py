@@ -208,6 +208,18 @@ def parse_times(text: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
     return ms, good
 
 
+def text_to_ms(text: str) -> Optional[int]:
+    """One time text read as a column of them reads it: ISO 8601 by the C
+    parser, else an integer of ms; None when it is neither, or out of range."""
+    if re.fullmatch(ISO_TIME, text):
+        out = ctypes.c_int64()
+        return out.value if lib().vrk_time_parse(ctypes.byref(out), text.encode()) == 0 else None
+    if re.fullmatch(_DIGITS, text):
+        value = int(text)
+        return value if _INT64[0] <= value <= _INT64[1] else None
+    return None
+
+
 def column_to_ms(column: pd.Series
                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A column of times as int64 ms, with masks of missing values, of values

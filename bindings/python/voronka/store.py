@@ -276,20 +276,25 @@ class Store(Owned):
         if unknown:
             raise InvalidArgumentError(f"event: unknown field(s) {', '.join(sorted(unknown))}; "
                                        f"the fields are {', '.join(_columns.COLUMNS)}")
-        # Read as a batch of one row reads it: NA is absent, numbers are
-        # checked the same way, and the same messages name the column.
-        row = dict(dict.fromkeys(_columns.REQUIRED), **values)
-        batch = _columns.convert({name: pd.Series([value], dtype=object)
-                                  for name, value in row.items()})
-        if batch.rejects:
-            raise InvalidArgumentError(batch.rejects[0][1])
         e = Event()
         self._lib.vrk_event_init(ctypes.byref(e))
-        for name, column in batch.arrays.items():
-            value = int(column[0])
-            if name in _columns.TEXT:
-                value = ctypes.c_char_p(value or None)
-            setattr(e, _columns.COLUMNS[name], value)
+        plain = _columns.read_plain(values)
+        if plain is not None:
+            for name, value in plain.items():
+                setattr(e, _columns.COLUMNS[name], value)
+        else:
+            # Read as a batch of one row reads it: NA is absent, numbers are
+            # checked the same way, and the same messages name the column.
+            row = dict(dict.fromkeys(_columns.REQUIRED), **values)
+            batch = _columns.convert({name: pd.Series([value], dtype=object)
+                                      for name, value in row.items()})
+            if batch.rejects:
+                raise InvalidArgumentError(batch.rejects[0][1])
+            for name, column in batch.arrays.items():
+                value = int(column[0])
+                if name in _columns.TEXT:
+                    value = ctypes.c_char_p(value or None)
+                setattr(e, _columns.COLUMNS[name], value)
         outcome = ctypes.c_int()
         check(self._lib.vrk_store_append(ctypes.byref(outcome), self._h(), ctypes.byref(e)))
         return _OUTCOMES[outcome.value]
