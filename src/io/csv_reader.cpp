@@ -108,18 +108,21 @@ Parse parse_epoch(std::string_view text, bool seconds, int64_t* ms) {
   return Parse::kOk;
 }
 
+// A time of the file; kOutOfRange when it lies outside the calendar, where
+// the file's own writer could not write it back as ISO 8601.
 Parse parse_ts(std::string_view text, TimeFormat format, int64_t* ms) {
+  Parse parse = Parse::kMalformed;
   switch (format) {
     case TimeFormat::kIso8601: {
       const std::optional<int64_t> parsed = parse_time(text);
-      if (!parsed) return Parse::kMalformed;
-      *ms = *parsed;
-      return Parse::kOk;
+      if (parsed) *ms = *parsed;
+      parse = parsed ? Parse::kOk : Parse::kMalformed;
+      break;
     }
-    case TimeFormat::kEpochSeconds: return parse_epoch(text, true, ms);
-    case TimeFormat::kEpochMillis: return parse_epoch(text, false, ms);
+    case TimeFormat::kEpochSeconds: parse = parse_epoch(text, true, ms); break;
+    case TimeFormat::kEpochMillis: parse = parse_epoch(text, false, ms); break;
   }
-  return Parse::kMalformed;
+  return parse == Parse::kOk && !in_calendar(*ms) ? Parse::kOutOfRange : parse;
 }
 
 std::string_view malformed_time(TimeFormat format) {
@@ -455,7 +458,8 @@ void CsvReader::read_row(const CsvRecord& record) {
   if (const Parse parse = parse_ts(ts, options_.time_format, &at); parse != Parse::kOk) {
     reject(record, fmt::format("{}: '{}' {}", label(field_of_[kTsColumn]), shown(ts),
                                parse == Parse::kOutOfRange
-                                   ? std::string_view("is out of range")
+                                   ? std::string_view("is outside the calendar's years 1400 "
+                                                      "to 9999")
                                    : malformed_time(options_.time_format)));
     return;
   }

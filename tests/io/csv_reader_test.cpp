@@ -479,13 +479,13 @@ TEST(CsvReader, ReadsEpochSeconds) {
       "4,D2,-1.5,won\n"
       "5,D3,-0.001,won\n"
       "6,D3,0,won\n"
-      "7,D4,9223372036854775.807,won\n"
-      "8,D4,-9223372036854775.808,won\n",
+      "7,D4,253402300799.999,won\n"      // the calendar's last instant, 9999-12-31
+      "8,D4,-17987443200,won\n",         // and its first, 1400-01-01
       options);
   EXPECT_THAT(file.rejects(), IsEmpty());
   EXPECT_THAT(numbers(file.columns().at),
               ElementsAre(1735689600000, 1735689600500, 1735689600250, -1500, -1, 0,
-                          9223372036854775807, -9223372036854775807 - 1));
+                          253402300799999, -17987443200000));
 }
 
 TEST(CsvReader, RejectsBadEpochSeconds) {
@@ -498,15 +498,23 @@ TEST(CsvReader, RejectsBadEpochSeconds) {
       "3,D1,1735689600.,opened\n"
       "4,D1,+1735689600,opened\n"
       "5,D1,9223372036854776,opened\n"
-      "6,D1,99999999999999999999,opened\n",
+      "6,D1,99999999999999999999,opened\n"
+      "7,D1,253402300800,opened\n"
+      "8,D1,-17987443200.001,opened\n",
       options);
-  ASSERT_EQ(file.rejects().size(), 6u);
+  ASSERT_EQ(file.rejects().size(), 8u);
   EXPECT_EQ(file.rejects()[0].error, "ts: '2025-01-01' is not a number of seconds since the epoch");
   EXPECT_EQ(file.rejects()[1].error, "ts: '17356896OO' is not a number of seconds since the epoch");
   EXPECT_EQ(file.rejects()[2].error, "ts: '1735689600.' is not a number of seconds since the epoch");
   EXPECT_EQ(file.rejects()[3].error, "ts: '+1735689600' is not a number of seconds since the epoch");
-  EXPECT_EQ(file.rejects()[4].error, "ts: '9223372036854776' is out of range");
-  EXPECT_EQ(file.rejects()[5].error, "ts: '99999999999999999999' is out of range");
+  EXPECT_EQ(file.rejects()[4].error,
+            "ts: '9223372036854776' is outside the calendar's years 1400 to 9999");
+  EXPECT_EQ(file.rejects()[5].error,
+            "ts: '99999999999999999999' is outside the calendar's years 1400 to 9999");
+  EXPECT_EQ(file.rejects()[6].error,
+            "ts: '253402300800' is outside the calendar's years 1400 to 9999");
+  EXPECT_EQ(file.rejects()[7].error,
+            "ts: '-17987443200.001' is outside the calendar's years 1400 to 9999");
 }
 
 TEST(CsvReader, ReadsEpochMilliseconds) {
@@ -523,7 +531,8 @@ TEST(CsvReader, ReadsEpochMilliseconds) {
   ASSERT_EQ(file.rejects().size(), 2u);
   EXPECT_EQ(file.rejects()[0].error,
             "ts: '1735689600.5' is not a whole number of milliseconds since the epoch");
-  EXPECT_EQ(file.rejects()[1].error, "ts: '9223372036854775808' is out of range");
+  EXPECT_EQ(file.rejects()[1].error,
+            "ts: '9223372036854775808' is outside the calendar's years 1400 to 9999");
 }
 
 TEST(CsvReader, ReadsIsoTimesWithOffsets) {
@@ -531,9 +540,15 @@ TEST(CsvReader, ReadsIsoTimesWithOffsets) {
       "event_id,deal_id,ts,kind\n"
       "1,D1,2025-01-01,opened\n"
       "2,D1,2024-12-31T23:00:00-05:00,won\n"
-      "3,D2,2025-01-01 00:00:00.5Z,opened\n");
+      "3,D2,2025-01-01 00:00:00.5Z,opened\n"
+      "4,D3,1400-01-01T00:00:00+01:00,opened\n"   // 1399-12-31T23:00Z
+      "5,D4,9999-12-31T23:00:00-05:00,opened\n");
   EXPECT_THAT(numbers(file.columns().at), ElementsAre(1735689600000, 1735704000000,
                                                       1735689600500));
+  ASSERT_EQ(file.rejects().size(), 2u);
+  EXPECT_EQ(file.rejects()[0].error,
+            "ts: '1400-01-01T00:00:00+01:00' is outside the calendar's years 1400 to 9999");
+  EXPECT_EQ(file.rejects()[1].line, 6u);
 }
 
 // --- files ------------------------------------------------------------------------------
