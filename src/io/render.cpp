@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "io/csv_quote.hpp"
 #include "io/render_html.hpp"
 #include "io/text_format.hpp"
 #include "voronka/tables.hpp"
@@ -15,27 +16,25 @@
 namespace voronka {
 namespace {
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
+// A null value is an empty field and empty text a quoted one, `""`, so that
+// the two stay apart (as in PostgreSQL's CSV): the rows of all deals have no
+// group, the deals without a value an empty one.
 std::string render_csv(const Table& table) {
   std::string out;
   for (size_t c = 0; c < table.columns.size(); ++c) {
     if (c) out += ',';
-    out += csv_field(table.columns[c].name);
+    io::append_csv_field(&out, table.columns[c].name);
   }
   out += "\n";
   for (const auto& row : table.rows) {
     for (size_t c = 0; c < row.size(); ++c) {
       if (c) out += ',';
-      out += csv_field(value_text(row[c], table.columns[c].kind));
+      const auto* text = std::get_if<std::string>(&row[c]);
+      if (text != nullptr && text->empty()) {
+        out += "\"\"";
+      } else {
+        io::append_csv_field(&out, value_text(row[c], table.columns[c].kind));
+      }
     }
     out += "\n";
   }
@@ -52,7 +51,7 @@ std::string render_text(const ReportTables& tables) {
         size_t width = 0;
         for (const auto& column : table.columns) width = std::max(width, column.name.size());
         for (size_t c = 0; c < row.size(); ++c) {
-          const std::string text = io::pretty_value(row[c], table.columns[c].kind);
+          const std::string text = io::pretty_cell(table, c, row[c]);
           if (text.empty() && table.columns[c].name != "group") continue;
           out += fmt::format("{:<{}}  {}\n", table.columns[c].name, width, text);
         }
@@ -71,7 +70,7 @@ std::string render_text(const ReportTables& tables) {
     for (const auto& row : table.rows) {
       auto& line = cells.emplace_back();
       for (size_t c = 0; c < row.size(); ++c) {
-        line.push_back(io::pretty_value(row[c], table.columns[c].kind));
+        line.push_back(io::pretty_cell(table, c, row[c]));
         widths[c] = std::max(widths[c], line.back().size());
       }
     }

@@ -186,7 +186,7 @@ std::string render_html(const v1::Report& report, const ReportTables& tables) {
         const bool number = table.columns[c].kind != ColumnKind::kText &&
                             table.columns[c].kind != ColumnKind::kTime;
         out += number ? "<td class=\"n\">" : "<td>";
-        out += escape(pretty_value(row[c], table.columns[c].kind)) + "</td>";
+        out += escape(pretty_cell(table, c, row[c])) + "</td>";
       }
       out += "</tr>\n";
     }

@@ -91,12 +91,20 @@ Value value_at(const Message& m, const std::vector<const FieldDescriptor*>& path
   return value_of(*at, path.back());
 }
 
+const std::string kAllDeals;
+
 struct TableBuilder {
   Table table;
   std::vector<std::vector<const FieldDescriptor*>> paths;
+  // `group`: nullptr for a report without groups, the label of a group, or
+  // kAllDeals for the rows of the whole report (whose group is null).
   void add_row(const std::string* group, const Message& m) {
     std::vector<Value> row;
-    if (group) row.emplace_back(*group);
+    if (group == &kAllDeals) {
+      row.emplace_back(std::monostate());
+    } else if (group) {
+      row.emplace_back(*group);
+    }
     for (const auto& path : paths) row.push_back(value_at(m, path));
     table.rows.push_back(std::move(row));
   }
@@ -217,8 +225,7 @@ Status report_tables(const v1::Report& report, ReportTables* out) {
   if (grouped) summary.table.columns.push_back(Column{"group", ColumnKind::kText});
   scalar_columns(d, "", &summary.table.columns, &summary.paths);
 
-  const std::string whole;
-  add_rows(m, grouped ? &whole : nullptr, tables, summary, lists);
+  add_rows(m, grouped ? &kAllDeals : nullptr, tables, summary, lists);
   if (grouped) {
     const Reflection* mr = m.GetReflection();
     for (int g = 0; g < mr->FieldSize(m, groups); ++g) {

@@ -33,6 +33,16 @@ std::string duration_text(double ms) {
 
 }  // namespace
 
+std::string pretty_cell(const Table& table, size_t column, const Value& value) {
+  if (table.columns[column].name == "group") {
+    if (std::holds_alternative<std::monostate>(value)) return "(all)";
+    if (const auto* text = std::get_if<std::string>(&value); text && text->empty()) {
+      return "(no value)";
+    }
+  }
+  return pretty_value(value, table.columns[column].kind);
+}
+
 std::string pretty_value(const Value& value, ColumnKind kind) {
   if (std::holds_alternative<std::monostate>(value)) return "";
   if (const auto* text = std::get_if<std::string>(&value)) return *text;

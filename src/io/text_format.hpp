@@ -12,6 +12,11 @@ namespace voronka::io {
 
 std::string pretty_value(const Value& value, ColumnKind kind);
 
+// A cell of a table for people: pretty_value, except that the `group` column
+// of a breakdown names the rows of all deals "(all)" (their group is null)
+// and the group of deals without a value "(no value)" (its label is empty).
+std::string pretty_cell(const Table& table, size_t column, const Value& value);
+
 // 1234567 minor units -> "12,345.67".
 std::string money_text(int64_t cents);
 

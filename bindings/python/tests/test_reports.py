@@ -42,7 +42,8 @@ def test_history(store):
     assert (summary.deals, summary.won, summary.lost) == (2, 1, 1)
 
     grouped = store.history(by="owner").to_pandas("summary")
-    assert list(grouped.group) == ["", "anna", "boris"]
+    assert grouped.group.isna().tolist() == [True, False, False]  # all deals, then each owner
+    assert list(grouped.group[1:]) == ["anna", "boris"]
     assert list(grouped.deals) == [5, 3, 2]
     anna = store.history(owner="anna").to_pandas("summary").iloc[0]
     assert anna.deals == 3
@@ -235,7 +236,7 @@ def test_durations_with_fractional_means_are_timedeltas():
             assert summary.to_won_mean_ms.dtype == "timedelta64[ns]"
             assert summary.cumulative.dtype == bool
             assert "<table" in report._repr_html_()
-        assert list(s.durations(by="owner").to_pandas().group[:2]) == ["", ""]
+        assert s.durations(by="owner").to_pandas().group[:2].isna().all()
 
 
 def test_times_beyond_datetime64_and_empty_tables():
@@ -308,3 +309,25 @@ def test_handles_are_not_copied(store):
     with pytest.raises(TypeError, match="a voronka.Partial cannot be copied"):
         copy.deepcopy(voronka.Partial.from_bytes(store.partial("history")))
     assert report.to_pandas("summary").deals.iloc[0] == 5  # still usable
+
+
+def test_the_rows_of_all_deals_and_of_deals_without_a_value_stay_apart():
+    """With a breakdown the rows of all deals have no group, and the deals
+    without a value the group "": in every form they come out different."""
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        s.append_events(pd.DataFrame({
+            "event_id": ["1", "2", "3"], "deal_id": ["A", "B", "C"], "process": "sale",
+            "ts": [1741000000000] * 3, "kind": "opened",
+            "field": ["region", None, None], "value": ["north", None, None]}))
+        report = s.history(by="field:region")
+        groups = report.to_pandas("summary")[["group", "deals"]]
+        assert groups.group.isna().tolist() == [True, False, False]
+        assert groups.group[1:].tolist() == ["", "north"]
+        assert groups.deals.tolist() == [3, 2, 1]
+        lines = report.render("csv", "summary").splitlines()
+        assert [line.split(",")[0] for line in lines] == ["group", "", '""', "north"]
+        table = report.render("table")
+        assert "\n(all)       lead" in table and "\n(no value)  lead" in table
+        assert len(report.plot().axes) == 2  # all deals
+        assert len(report.plot(group="").axes) == 2

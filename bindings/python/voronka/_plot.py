@@ -1,7 +1,7 @@
 """Funnel charts with matplotlib, as the CLI's HTML page draws them."""
 from __future__ import annotations
 
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from .errors import InvalidArgumentError
 
@@ -25,7 +25,7 @@ _CHARTS = {
 }
 
 
-def plot_report(report, group: str = ""):
+def plot_report(report, group: Optional[str] = None):
     """A Figure with one funnel chart per panel: each stage a bar centred on
     the axis, its parts stacked, stages top to bottom, so the bars narrow
     into a funnel."""
@@ -37,7 +37,7 @@ def plot_report(report, group: str = ""):
     table, label, charts = _CHARTS[report.name]
     frame = report.to_pandas(table)
     if "group" in frame.columns:
-        frame = frame[frame["group"] == group]
+        frame = frame[frame["group"].isna() if group is None else frame["group"] == group]
         if frame.empty:
             raise InvalidArgumentError(f"plot: no group '{group}' in the report")
     labels: List[str] = list(frame[label])

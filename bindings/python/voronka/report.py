@@ -337,11 +337,12 @@ class Report(Owned):
                                           table.encode() if table else None))
         return take_buf(buf).decode()
 
-    def plot(self, group: str = ""):
+    def plot(self, group: Optional[str] = None):
         """The funnel charts of the CLI's HTML page as a matplotlib Figure:
         history: won and lost stages by count and by money; snapshot: open
         and frozen deals and the open amount; conversion and window: deals by
-        stage. `group` picks a group of a breakdown (the whole by default)."""
+        stage. `group` picks a group of a breakdown (all deals by default;
+        "" is the deals without a value)."""
         from ._plot import plot_report
         return plot_report(self, group)
 
