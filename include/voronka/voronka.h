@@ -418,7 +418,7 @@ typedef struct vrk_event {
   size_t size;           /* sizeof(vrk_event) */
   const char* event_id;  /* required */
   const char* deal;      /* required */
-  int64_t at;            /* required */
+  int64_t at;            /* required; any int64 but VRK_NO_TIME */
   int kind;              /* a vrk_event_kind */
   const char* process;
   const char* stage;

@@ -404,6 +404,12 @@ AppendResult apply(State& state, const EventView& event, const EventKeys& keys,
     return rejected(Code::kInvalidArgument,
                     fmt::format("deal {}: event {} has no kind", event.deal, event.event_id));
   }
+  if (event.at == kNever) {  // the ledger's mark of a time that is not there
+    return rejected(Code::kInvalidArgument,
+                    fmt::format("deal {}: event {} is at {} ms, the one time an event cannot "
+                                "have (the least int64)",
+                                event.deal, event.event_id, event.at));
+  }
 
   const EventIndex::Key& id = keys.id;
   const uint64_t deal_hash = keys.deal_hash;

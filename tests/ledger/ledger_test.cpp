@@ -296,6 +296,10 @@ TEST_F(LedgerTest, UnknownDealsProcessesAndStages) {
   EXPECT_EQ(rejected(base("2", "X", 200)).message(), "deal X: event 2 has no kind");
   EXPECT_EQ(rejected(entered("", "X", 200, "evaluation")).message(), "deal X: no event_id");
   EXPECT_EQ(rejected(entered("2", "", 200, "evaluation")).message(), "event 2: no deal");
+  EXPECT_EQ(rejected(opened("2", "Z", INT64_MIN, "manual_sale")).message(),
+            "deal Z: event 2 is at -9223372036854775808 ms, the one time an event cannot have "
+            "(the least int64)");
+  ok(opened("2", "Z", INT64_MIN + 1, "manual_sale"));
   v1::Event no_amount = opened("3", "Y", 100, "manual_sale", -5);
   EXPECT_EQ(rejected(no_amount).message(), "deal Y: amount -5 is negative");
   v1::DealState state;
