@@ -565,4 +565,8 @@ StoreStats Store::stats() const {
   return stats;
 }
 
+std::vector<std::string> store_files(const std::string& path) {
+  return {path, store::lock_path(path), store::checkpoint_path(path)};
+}
+
 }  // namespace voronka

@@ -339,6 +339,18 @@ TEST(Store, MissingFiles) {
   EXPECT_EQ(store, nullptr);
 }
 
+TEST(Store, NamesItsFiles) {
+  TempDir dir;
+  const std::string path = dir.file("s.vrk");
+  EXPECT_EQ(store_files(path),
+            (std::vector<std::string>{path, path + ".lock", path + ".checkpoint"}));
+  {
+    auto store = open_store(path);
+    ASSERT_TRUE(store->checkpoint());
+  }
+  for (const std::string& file : store_files(path)) EXPECT_TRUE(store::file_exists(file)) << file;
+}
+
 TEST(Store, ASecondWriterInTheSameProcessIsLockedOut) {
   TempDir dir;
   const std::string path = dir.file("s.vrk");
