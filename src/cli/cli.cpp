@@ -1,8 +1,10 @@
 #include "cli/cli.hpp"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -55,11 +57,16 @@ int64_t parse_duration_flag(const std::string& flag, const std::string& text) {
 }
 
 std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Failure(Status(Code::kIo, fmt::format("cannot read {}", path)));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) throw Failure(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  std::string text;
+  char buffer[65536];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+  const int error = std::ferror(file) ? errno : 0;
+  std::fclose(file);
+  if (error != 0) throw Failure(fmt::format("cannot read {}: {}", path, std::strerror(error)));
+  return text;
 }
 
 void write_text_file(const std::string& path, const std::string& text) {

@@ -81,7 +81,7 @@ void add_import_command(CLI::App& app, Context& context) {
   auto* cmd = app.add_subcommand("import", "Import deal events from a CSV file into a store");
   auto o = std::make_shared<ImportOptions>();
   cmd->add_option("store", o->store, "The store (create it with 'voronka init')")->required();
-  cmd->add_option("file", o->file, "The CSV file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("file", o->file, "The CSV file")->required();
   cmd->add_option("--rejects", o->rejects, "Where rejected rows go (default FILE.rejects.csv)");
   cmd->add_option("--map", o->map, "Rename a column of the file: SRC=DST (repeatable)");
   cmd->add_option("--time-format", o->time_format, "iso8601, epoch-s or epoch-ms")

@@ -105,7 +105,7 @@ v1::ReportSpec build_spec(const CLI::App& cmd, const ReportFlags& f) {
   if (!f.spec.empty()) {
     const auto status = google::protobuf::util::JsonStringToMessage(read_text_file(f.spec), &spec);
     if (!status.ok()) {
-      throw UsageError(fmt::format("--spec {}: {}", f.spec, std::string(status.message())));
+      throw Failure(fmt::format("--spec {}: {}", f.spec, std::string(status.message())));
     }
     if (report_name(spec) != f.kind) {
       throw UsageError(fmt::format("--spec {} holds a {} report, not {}", f.spec,
@@ -269,8 +269,7 @@ void add_report_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"table", "json", "csv", "html"}));
   cmd->add_option("--table", f->table, "csv: which table (stages, flows, summary, ...)");
   cmd->add_option("--out", f->out, "Write to this file instead of standard output");
-  cmd->add_option("--spec", f->spec, "Load report settings saved with --save-spec")
-      ->check(CLI::ExistingFile);
+  cmd->add_option("--spec", f->spec, "Load report settings saved with --save-spec");
   cmd->add_option("--save-spec", f->save_spec, "Save the report settings (JSON)");
   cmd->add_option("--window", f->window, "window: the window (7d, 36h, ...; default 30d)");
   cmd->add_option("--mode", f->mode, "window: default, strict_order, strict_deduplication or "

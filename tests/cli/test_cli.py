@@ -339,3 +339,27 @@ def test_demo(tmp_path):
     for name in ["demo.vrk", "events.csv", "typical_sale.json", "manual_sale.json", "report.html"]:
         assert (tmp_path / "demo" / name).exists(), name
     assert run("report", "owners", tmp_path / "demo" / "demo.vrk").returncode == 0
+
+
+def test_every_error_has_the_prefix_and_its_exit_code(store, tmp_path):
+    missing = tmp_path / "nofile.csv"
+    r = run("import", store, missing)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == f"voronka: {missing}: cannot read '{missing}': No such file or directory\n"
+    r = run("report", "history", store, "--spec", tmp_path / "nope.json")
+    assert (r.returncode, r.stderr) == (1, f"voronka: cannot read {tmp_path / 'nope.json'}: No such file or directory\n")
+    garbled = tmp_path / "garbled.json"
+    garbled.write_text("{")
+    r = run("report", "history", store, "--spec", garbled)
+    assert r.returncode == 1 and r.stderr.startswith(f"voronka: --spec {garbled}: ")
+    help_line = "Run with --help for more information.\n"
+    cases = [
+        (["report", "history", store, "--format", "pdf"],
+         "voronka: --format: pdf not in {table,json,csv,html}\n"),
+        (["report", "history", store, "--count", "some"], "voronka: --count: some not in {reached,entered}\n"),
+        (["import", store], "voronka: file is required\n"),
+        (["frobnicate"], "voronka: A subcommand is required\n"),
+    ]
+    for args, message in cases:
+        r = run(*args)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", message + help_line), args
