@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "voronka/status.hpp"
 #include "voronka/store.hpp"
@@ -56,6 +57,19 @@ int64_t parse_duration_flag(const std::string& flag, const std::string& text);
 // Whole files.
 std::string read_text_file(const std::string& path);
 void write_text_file(const std::string& path, const std::string& text);
+
+// A file a command must not overwrite, and how to name it in an error.
+struct KeptFile {
+  std::string path;
+  std::string what;  // "the store", "the input file in.csv", ...
+};
+// The store at `path` and the files beside it.
+std::vector<KeptFile> kept_store_files(const std::string& path);
+// Refuses (Failure) to write `path` when it is the same file as one of
+// `kept`: by identity where both exist, else by normalised absolute path.
+// `output` names the output in the error ("--rejects").
+void check_output_path(const std::string& output, const std::string& path,
+                       const std::vector<KeptFile>& kept);
 
 void add_init_command(CLI::App& app, Context& context);
 void add_process_command(CLI::App& app, Context& context);

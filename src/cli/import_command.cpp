@@ -27,6 +27,11 @@ Durability durability_of(const std::string& name) {
 }
 
 void run_import(const ImportOptions& o, Context& context) {
+  const std::string rejects_path = o.rejects.empty() ? o.file + ".rejects.csv" : o.rejects;
+  std::vector<KeptFile> kept = kept_store_files(o.store);
+  kept.push_back({o.file, fmt::format("the input file {}", o.file)});
+  check_output_path(o.rejects.empty() ? "the rejects file" : "--rejects", rejects_path, kept);
+
   CsvOptions csv;
   csv.time_format = *parse_time_format(o.time_format);
   for (const std::string& mapping : o.map) {
@@ -62,7 +67,6 @@ void run_import(const ImportOptions& o, Context& context) {
   // every row was recorded, and no stale rejects of an earlier run remain.
   RejectsWriter rejects(file.header());
   rejects.add(file, results);
-  const std::string rejects_path = o.rejects.empty() ? o.file + ".rejects.csv" : o.rejects;
   std::ofstream out(rejects_path, std::ios::binary | std::ios::trunc);
   check(rejects.write(out));
   if (!out.flush()) throw Failure(fmt::format("cannot write {}", rejects_path));

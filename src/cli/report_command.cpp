@@ -212,8 +212,22 @@ v1::ReportSpec build_spec(const CLI::App& cmd, const ReportFlags& f) {
   return spec;
 }
 
+// Refuses an output that would overwrite the store, a file beside it, the
+// spec read, or the other output.
+void check_outputs(const ReportFlags& f) {
+  std::vector<KeptFile> kept = kept_store_files(f.store);
+  if (!f.spec.empty()) kept.push_back({f.spec, fmt::format("the --spec file {}", f.spec)});
+  if (!f.save_spec.empty()) check_output_path("--save-spec", f.save_spec, kept);
+  if (!f.out.empty()) {
+    if (!f.save_spec.empty()) kept.push_back({f.save_spec, fmt::format("the --save-spec file {}", f.save_spec)});
+    check_output_path("--out", f.out, kept);
+  }
+}
+
 void run_report(const CLI::App& cmd, const ReportFlags& f, Context& context) {
+  check_outputs(f);
   const v1::ReportSpec spec = build_spec(cmd, f);
+
   if (!f.save_spec.empty()) {
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = true;

@@ -363,3 +363,47 @@ def test_every_error_has_the_prefix_and_its_exit_code(store, tmp_path):
     for args, message in cases:
         r = run(*args)
         assert (r.returncode, r.stdout, r.stderr) == (2, "", message + help_line), args
+
+
+def test_outputs_never_overwrite_the_store_or_an_input(store, tmp_path):
+    events = tmp_path / "in.csv"
+    shutil.copy(DATA / "events.csv", events)
+    spec = tmp_path / "spec.json"
+    assert run("report", "history", store, "--save-spec", spec).returncode == 0
+    saved = {p: p.read_bytes() for p in (store, events, spec)}
+    link = tmp_path / "link.vrk"
+    link.symlink_to(store)
+    cases = [
+        (["import", store, events, "--rejects", store], f"--rejects {store} would overwrite the store"),
+        (["import", store, events, "--rejects", events],
+         f"--rejects {events} would overwrite the input file {events}"),
+        (["import", store, events, "--rejects", f"{store}.lock"],
+         f"--rejects {store}.lock would overwrite a file of the store {store}"),
+        (["import", store, events, "--rejects", f"{store}.checkpoint"],
+         f"--rejects {store}.checkpoint would overwrite a file of the store {store}"),
+        (["report", "history", store, "--out", store], f"--out {store} would overwrite the store"),
+        (["report", "history", store, "--out", link], f"--out {link} would overwrite the store"),
+        (["report", "history", store, "--save-spec", store],
+         f"--save-spec {store} would overwrite the store"),
+        (["report", "history", store, "--spec", spec, "--out", spec],
+         f"--out {spec} would overwrite the --spec file {spec}"),
+        (["report", "history", store, "--save-spec", spec, "--out", spec],
+         f"--out {spec} would overwrite the --save-spec file {spec}"),
+    ]
+    for args, message in cases:
+        r = run(*args)
+        assert (r.returncode, r.stdout, r.stderr) == (1, "", f"voronka: {message}; write to another file\n"), args
+    # Another spelling of the same path, through a directory that does not exist.
+    r = run("report", "history", "sale.vrk", "--out", "no/../sale.vrk", cwd=tmp_path)
+    assert (r.returncode, r.stderr) == (1, "voronka: --out no/../sale.vrk would overwrite the store; "
+                                           "write to another file\n")
+    # The default rejects file is checked too.
+    odd = tmp_path / "odd.csv"
+    shutil.copy(DATA / "events.csv", odd)
+    r = run("import", tmp_path / "odd.csv.rejects.csv", odd)
+    assert r.returncode == 1
+    assert r.stderr == (f"voronka: the rejects file {odd}.rejects.csv would overwrite the store; "
+                        "write to another file\n")
+    assert {p: p.read_bytes() for p in saved} == saved
+    assert not (tmp_path / "odd.csv.rejects.csv").exists()
+    assert report_json(store, "history")["deals"] == "5"
