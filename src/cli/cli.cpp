@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
 
@@ -71,9 +70,37 @@ std::string read_text_file(const std::string& path) {
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out.flush()) throw Failure(Status(Code::kIo, fmt::format("cannot write {}", path)));
+  OutputFile("", path).write(text);
+}
+
+OutputFile::OutputFile(std::string what, std::string path)
+    : what_(std::move(what)), path_(std::move(path)) {
+  file_ = std::fopen(path_.c_str(), "wb");
+  if (file_ == nullptr) fail(errno);
+}
+
+OutputFile::~OutputFile() {
+  if (file_ != nullptr) std::fclose(file_);
+  std::error_code error;
+  if (!written_ && std::filesystem::symlink_status(path_, error).type() ==
+                       std::filesystem::file_type::regular) {
+    std::filesystem::remove(path_, error);
+  }
+}
+
+void OutputFile::write(std::string_view text) {
+  const bool complete = std::fwrite(text.data(), 1, text.size(), file_) == text.size() &&
+                        std::fflush(file_) == 0;
+  const int error = errno;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!complete || !closed) fail(complete ? errno : error);
+  written_ = true;
+}
+
+void OutputFile::fail(int error) const {
+  throw Failure(fmt::format("cannot write {}{}{}: {}", what_, what_.empty() ? "" : " ", path_,
+                            std::strerror(error)));
 }
 
 namespace {

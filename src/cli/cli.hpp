@@ -5,10 +5,12 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <iosfwd>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "voronka/status.hpp"
@@ -57,6 +59,32 @@ int64_t parse_duration_flag(const std::string& flag, const std::string& text);
 // Whole files.
 std::string read_text_file(const std::string& path);
 void write_text_file(const std::string& path, const std::string& text);
+
+// A file a command writes, created (or emptied) when constructed, so that a
+// path that cannot be written fails before any work is done. Unless write()
+// completed, the destructor removes it (a regular file only, never what a
+// symbolic link or a device names), so a failed command leaves neither a
+// partial file nor one of an earlier run.
+class OutputFile {
+ public:
+  // Fails (Failure) with the path and the system's reason; `what` names the
+  // file in errors ("the rejects file"), or is empty.
+  OutputFile(std::string what, std::string path);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  // Writes the whole contents and closes the file.
+  void write(std::string_view text);
+
+ private:
+  [[noreturn]] void fail(int error) const;
+
+  std::string what_;
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  bool written_ = false;
+};
 
 // A file a command must not overwrite, and how to name it in an error.
 struct KeptFile {

@@ -1,5 +1,5 @@
 // voronka import STORE FILE.csv
-#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -31,6 +31,9 @@ void run_import(const ImportOptions& o, Context& context) {
   std::vector<KeptFile> kept = kept_store_files(o.store);
   kept.push_back({o.file, fmt::format("the input file {}", o.file)});
   check_output_path(o.rejects.empty() ? "the rejects file" : "--rejects", rejects_path, kept);
+  // Opened first, so that a path that cannot be written fails before the
+  // import, and a failed import leaves no rejects file of an earlier run.
+  OutputFile rejects_file("the rejects file", rejects_path);
 
   CsvOptions csv;
   csv.time_format = *parse_time_format(o.time_format);
@@ -63,16 +66,17 @@ void run_import(const ImportOptions& o, Context& context) {
     duplicates += r.outcome == Outcome::kDuplicate;
     rejected += r.outcome == Outcome::kRejected;
   }
-  // The rejects file is written even when empty: an empty file says that
-  // every row was recorded, and no stale rejects of an earlier run remain.
-  RejectsWriter rejects(file.header());
-  rejects.add(file, results);
-  std::ofstream out(rejects_path, std::ios::binary | std::ios::trunc);
-  check(rejects.write(out));
-  if (!out.flush()) throw Failure(fmt::format("cannot write {}", rejects_path));
-
   fmt::print(context.out, "{}: {} rows; accepted {}, duplicates {}, rejected {}\n", o.file,
              file.size() + file.rejects().size(), accepted, duplicates, rejected);
+  context.out.flush();
+
+  // The rejects file is written even when empty: an empty file says that
+  // every row was recorded.
+  RejectsWriter rejects(file.header());
+  rejects.add(file, results);
+  std::ostringstream text;
+  check(rejects.write(text));
+  rejects_file.write(text.str());
   if (rejected > 0) {
     fmt::print(context.out, "rejected rows, with their line and error: {}\n", rejects_path);
     context.exit_code = kExitRejected;

@@ -13,6 +13,7 @@ out by hand from it:
 The latest event is A's win, 2025-03-12T09:00:00Z.
 """
 import csv
+import fcntl
 import io
 import json
 import os
@@ -407,3 +408,39 @@ def test_outputs_never_overwrite_the_store_or_an_input(store, tmp_path):
     assert {p: p.read_bytes() for p in saved} == saved
     assert not (tmp_path / "odd.csv.rejects.csv").exists()
     assert report_json(store, "history")["deals"] == "5"
+
+
+def test_the_rejects_file_is_opened_first_and_reflects_this_run(tmp_path):
+    path = tmp_path / "s.vrk"
+    assert run("init", path, "--process", DATA / "sale.json").returncode == 0
+    r = run("import", path, DATA / "events.csv", "--rejects", "/nonexistent/dir/x.csv")
+    assert (r.returncode, r.stdout, r.stderr) == (
+        1, "", "voronka: cannot write the rejects file /nonexistent/dir/x.csv: No such file or directory\n")
+    assert report_json(path, "history")["deals"] == "0"  # nothing was imported
+
+    # A failed import leaves no rejects file, not even one of an earlier run.
+    rejects = tmp_path / "rejects.csv"
+    assert run("import", path, DATA / "bad.csv", "--rejects", rejects).returncode == 3
+    assert rejects.read_text().startswith("event_id,")
+    headless = tmp_path / "headless.csv"
+    headless.write_text("1,A,sale,2025-03-03T09:00:00Z,opened,,100000,anna,acme,,,\n")
+    r = run("import", path, headless, "--rejects", rejects)
+    assert r.returncode == 1 and "header" in r.stderr
+    assert not rejects.exists()
+
+    assert run("import", path, DATA / "bad.csv", "--rejects", rejects).returncode == 3
+    with open(f"{path}.lock", "r+") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        r = run("import", path, DATA / "bad.csv", "--rejects", rejects)
+    assert r.returncode == 1 and "is locked by another writer" in r.stderr
+    assert not rejects.exists()
+
+    r = run("import", tmp_path / "missing.vrk", DATA / "events.csv", "--rejects", rejects)
+    assert r.returncode == 1 and not rejects.exists()
+
+    # A write that fails at the end still leaves the summary of what went in.
+    if os.path.exists("/dev/full"):
+        r = run("import", path, DATA / "events.csv", "--rejects", "/dev/full")
+        assert (r.returncode, r.stdout, r.stderr) == (
+            1, f"{DATA / 'events.csv'}: 14 rows; accepted 10, duplicates 1, rejected 3\n",
+            "voronka: cannot write the rejects file /dev/full: No space left on device\n")
