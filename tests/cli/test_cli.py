@@ -444,3 +444,15 @@ def test_the_rejects_file_is_opened_first_and_reflects_this_run(tmp_path):
         assert (r.returncode, r.stdout, r.stderr) == (
             1, f"{DATA / 'events.csv'}: 14 rows; accepted 10, duplicates 1, rejected 3\n",
             "voronka: cannot write the rejects file /dev/full: No space left on device\n")
+
+
+def test_a_failed_init_leaves_nothing(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"key": "x", "mode": "AUTOMATIC", "stages": [{"key": "a", "probability": 2}]}')
+    path = tmp_path / "new.vrk"
+    r = run("init", path, "--process", DATA / "sale.json", "--process", bad)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == f"voronka: {bad}: process 'x' is invalid: stage 'a': probability 2 is outside [0, 1]\n"
+    assert sorted(os.listdir(tmp_path)) == ["bad.json"]
+    r = run("init", path, "--process", DATA / "sale.json")
+    assert (r.returncode, r.stdout) == (0, f"added process 'sale' version 1\ncreated {path}\n")
