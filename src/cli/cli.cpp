@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -48,12 +49,13 @@ int64_t parse_duration_flag(const std::string& flag, const std::string& text) {
   else if (unit == "m") scale = 60'000;
   else if (unit == "h") scale = 3'600'000;
   else if (unit == "d") scale = 86'400'000;
-  if (digits == 0 || digits > 12 || scale == 0) {
-    throw UsageError(fmt::format("{}: '{}' is not a duration (like 7d, 36h, 90m, 45s or "
+  const int64_t count = digits == 0 || digits > 12 ? 0 : std::stoll(text.substr(0, digits));
+  if (count <= 0 || scale == 0 || count > std::numeric_limits<int64_t>::max() / scale) {
+    throw UsageError(fmt::format("{}: '{}' is not a positive duration (like 7d, 36h, 90m, 45s or "
                                  "milliseconds)",
                                  flag, text));
   }
-  return std::stoll(text.substr(0, digits)) * scale;
+  return count * scale;
 }
 
 std::string read_text_file(const std::string& path) {

@@ -54,7 +54,7 @@ std::unique_ptr<Store> open_store(const std::string& path, bool writable, bool c
 
 // "--from" values: an ISO 8601 date or date-time.
 int64_t parse_time_flag(const std::string& flag, const std::string& text);
-// "--window" values: "7d", "36h", "90m", "45s" or milliseconds.
+// "--window" values: "7d", "36h", "90m", "45s" or milliseconds; not zero.
 int64_t parse_duration_flag(const std::string& flag, const std::string& text);
 // Whole files.
 std::string read_text_file(const std::string& path);

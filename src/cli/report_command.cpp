@@ -1,6 +1,8 @@
 // voronka report KIND STORE [options]
 #include <google/protobuf/util/json_util.h>
 
+#include <cmath>
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -31,6 +33,16 @@ struct ReportFlags {
 };
 
 bool given(const CLI::App& cmd, const char* flag) { return cmd.count(flag) > 0; }
+
+// Numbers that must be greater than zero. The report options take 0 for their
+// default, so an explicit 0 would silently become the default.
+const CLI::Validator kPositive(
+    [](std::string& input) -> std::string {
+      double value = 0;
+      if (CLI::detail::lexical_cast(input, value) && std::isfinite(value) && value > 0) return {};
+      return fmt::format("'{}' is not a positive number", input);
+    },
+    "POSITIVE");
 
 // The filter and breakdown a spec's report carries, whichever it is.
 v1::Filter* filter_of(v1::ReportSpec& spec) {
@@ -227,7 +239,6 @@ void check_outputs(const ReportFlags& f) {
 void run_report(const CLI::App& cmd, const ReportFlags& f, Context& context) {
   check_outputs(f);
   const v1::ReportSpec spec = build_spec(cmd, f);
-
   if (!f.save_spec.empty()) {
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = true;
@@ -289,14 +300,19 @@ void add_report_command(CLI::App& app, Context& context) {
   cmd->add_option("--mode", f->mode, "window: default, strict_order, strict_deduplication or "
                                      "strict_increase");
   cmd->add_flag("--cumulative", f->cumulative, "durations: all visits of a stage, not the first");
-  cmd->add_option("--rotting-days", f->rotting_days, "snapshot: rotting limit for every stage");
-  cmd->add_option("--lookback-days", f->lookback_days, "forecast: history window (default 365)");
-  cmd->add_option("--inflow", f->inflow, "whatif: multiplier of new deals");
-  cmd->add_option("--all-stages", f->all_stages, "whatif: multiplier of every step conversion");
+  cmd->add_option("--rotting-days", f->rotting_days, "snapshot: rotting limit for every stage")
+      ->check(kPositive);
+  cmd->add_option("--lookback-days", f->lookback_days, "forecast: history window (default 365)")
+      ->check(kPositive);
+  cmd->add_option("--inflow", f->inflow, "whatif: multiplier of new deals")
+      ->check(kPositive);
+  cmd->add_option("--all-stages", f->all_stages, "whatif: multiplier of every step conversion")
+      ->check(kPositive);
   cmd->add_option("--stage-multiplier", f->stage_multipliers,
                   "whatif: STAGE=X multiplies one stage's conversion (repeatable)");
   cmd->add_option("--sensitivity-step", f->sensitivity_step,
-                  "whatif: relative improvement for the ranking (default 0.1)");
+                  "whatif: relative improvement for the ranking (default 0.1)")
+      ->check(kPositive);
   cmd->callback([cmd, f, &context] { run_report(*cmd, *f, context); });
 }
 

@@ -239,7 +239,7 @@ def test_usage_errors(store):
         (["report", "history", store, "--by", "team"], "--by: 'team' is not owner"),
         (["report", "history", store, "--from", "2025-03-05", "--to", "2025-03-01"],
          "the period's start 2025-03-05T00:00:00Z is after its end"),
-        (["report", "window", store, "--window", "soon"], "--window: 'soon' is not a duration"),
+        (["report", "window", store, "--window", "soon"], "--window: 'soon' is not a positive duration"),
         (["import", store], "file is required"),
         (["frobnicate"], "subcommand"),
     ]
@@ -456,3 +456,24 @@ def test_a_failed_init_leaves_nothing(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["bad.json"]
     r = run("init", path, "--process", DATA / "sale.json")
     assert (r.returncode, r.stdout) == (0, f"added process 'sale' version 1\ncreated {path}\n")
+
+
+def test_values_that_must_be_positive(store):
+    def positive(flag, value):
+        return f"voronka: {flag}: '{value}' is not a positive number\nRun with --help for more information.\n"
+    duration = "is not a positive duration (like 7d, 36h, 90m, 45s or milliseconds)"
+    cases = [
+        (["report", "window", store, "--window", "0"], f"voronka: --window: '0' {duration}\n"),
+        (["report", "window", store, "--window", "0d"], f"voronka: --window: '0d' {duration}\n"),
+        (["report", "window", store, "--window", "999999999999d"],
+         f"voronka: --window: '999999999999d' {duration}\n"),
+        (["report", "whatif", store, "--sensitivity-step", "0"], positive("--sensitivity-step", "0")),
+        (["report", "whatif", store, "--inflow", "-1"], positive("--inflow", "-1")),
+        (["report", "whatif", store, "--all-stages", "0"], positive("--all-stages", "0")),
+        (["report", "forecast", store, "--lookback-days", "0"], positive("--lookback-days", "0")),
+        (["report", "snapshot", store, "--rotting-days", "0"], positive("--rotting-days", "0")),
+        (["report", "snapshot", store, "--rotting-days", "x"], positive("--rotting-days", "x")),
+    ]
+    for args, message in cases:
+        r = run(*args)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", message), args
