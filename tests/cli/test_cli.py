@@ -477,3 +477,15 @@ def test_values_that_must_be_positive(store):
     for args, message in cases:
         r = run(*args)
         assert (r.returncode, r.stdout, r.stderr) == (2, "", message), args
+
+
+def test_the_window_is_titled_exactly(store):
+    def title(*options):
+        r = run("report", "window", store, *options)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.splitlines()[0]
+    assert "window 1 ms)" in title("--window", "1")
+    assert "window 30 d)" in title()
+    assert "window 36 h)" in title("--window", "36h")
+    assert "window 90 min)" in title("--window", "90m")
+    assert "window 1500 ms)" in title("--window", "1500")
