@@ -25,8 +25,16 @@ std::unique_ptr<Store> open_store(const std::string& path, bool writable, bool c
   options.durability = durability;
   std::unique_ptr<Store> store;
   OpenInfo info;
-  check(Store::open(path, options, &store, &info));
-  return store;
+  const Status s = Store::open(path, options, &store, &info);
+  if (s) return store;
+  // The library's message says what is wrong; the commands that help are ours.
+  if (s.code() == Code::kCorruptStore) {
+    throw Failure(fmt::format("{}; run 'voronka salvage {} NEW.vrk'", s.message(), path));
+  }
+  if (s.code() == Code::kNotFound) {
+    throw Failure(fmt::format("{}; a store is created with 'voronka init'", s.message()));
+  }
+  throw Failure(s);
 }
 
 int64_t parse_time_flag(const std::string& flag, const std::string& text) {

@@ -489,3 +489,28 @@ def test_the_window_is_titled_exactly(store):
     assert "window 36 h)" in title("--window", "36h")
     assert "window 90 min)" in title("--window", "90m")
     assert "window 1500 ms)" in title("--window", "1500")
+
+
+def test_store_errors_point_to_the_commands(store, tmp_path):
+    missing = tmp_path / "missing.vrk"
+    r = run("import", missing, DATA / "events.csv", "--rejects", tmp_path / "r.csv")
+    assert (r.returncode, r.stderr) == (
+        1, f"voronka: store file '{missing}' does not exist; a store is created with 'voronka init'\n")
+    r = run("report", "history", missing)
+    assert (r.returncode, r.stderr) == (
+        1, f"voronka: store file '{missing}' does not exist; a store is created with 'voronka init'\n")
+
+    data = bytearray(store.read_bytes())
+    data[-3] ^= 0xFF  # inside the last record
+    store.write_bytes(bytes(data))
+    r = run("report", "history", store)
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"voronka: store file '{store}' is damaged at offset ")
+    assert r.stderr.endswith(f"; the 1 records before it are intact and can be salvaged; "
+                             f"run 'voronka salvage {store} NEW.vrk'\n")
+    assert "salvage_store" not in r.stderr
+    fresh = tmp_path / "fresh.vrk"
+    r = run("salvage", store, fresh)
+    assert r.returncode == 0 and r.stdout.startswith("kept ")
+    r = run("salvage", store, fresh)
+    assert (r.returncode, r.stderr) == (1, f"voronka: '{fresh}' exists; salvage writes a new file only\n")
