@@ -193,6 +193,11 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
+// The files of the store at `path`: the log itself, then the files the store
+// keeps beside it, its lock ("<path>.lock") and checkpoint
+// ("<path>.checkpoint"). Any but the log may be missing.
+std::vector<std::string> store_files(const std::string& path);
+
 // What salvage_store() kept and lost.
 struct SalvageReport {
   uint64_t records_kept = 0;

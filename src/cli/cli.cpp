@@ -1,8 +1,11 @@
 #include "cli/cli.hpp"
 
 #include <cctype>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -22,8 +25,16 @@ std::unique_ptr<Store> open_store(const std::string& path, bool writable, bool c
   options.durability = durability;
   std::unique_ptr<Store> store;
   OpenInfo info;
-  check(Store::open(path, options, &store, &info));
-  return store;
+  const Status s = Store::open(path, options, &store, &info);
+  if (s) return store;
+  // The library's message says what is wrong; the commands that help are ours.
+  if (s.code() == Code::kCorruptStore) {
+    throw Failure(fmt::format("{}; run 'voronka salvage {} NEW.vrk'", s.message(), path));
+  }
+  if (s.code() == Code::kNotFound) {
+    throw Failure(fmt::format("{}; a store is created with 'voronka init'", s.message()));
+  }
+  throw Failure(s);
 }
 
 int64_t parse_time_flag(const std::string& flag, const std::string& text) {
@@ -46,26 +57,102 @@ int64_t parse_duration_flag(const std::string& flag, const std::string& text) {
   else if (unit == "m") scale = 60'000;
   else if (unit == "h") scale = 3'600'000;
   else if (unit == "d") scale = 86'400'000;
-  if (digits == 0 || digits > 12 || scale == 0) {
-    throw UsageError(fmt::format("{}: '{}' is not a duration (like 7d, 36h, 90m, 45s or "
+  const int64_t count = digits == 0 || digits > 12 ? 0 : std::stoll(text.substr(0, digits));
+  if (count <= 0 || scale == 0 || count > std::numeric_limits<int64_t>::max() / scale) {
+    throw UsageError(fmt::format("{}: '{}' is not a positive duration (like 7d, 36h, 90m, 45s or "
                                  "milliseconds)",
                                  flag, text));
   }
-  return std::stoll(text.substr(0, digits)) * scale;
+  return count * scale;
 }
 
 std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Failure(Status(Code::kIo, fmt::format("cannot read {}", path)));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) throw Failure(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  std::string text;
+  char buffer[65536];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+  const int error = std::ferror(file) ? errno : 0;
+  std::fclose(file);
+  if (error != 0) throw Failure(fmt::format("cannot read {}: {}", path, std::strerror(error)));
+  return text;
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out.flush()) throw Failure(Status(Code::kIo, fmt::format("cannot write {}", path)));
+  OutputFile("", path).write(text);
+}
+
+OutputFile::OutputFile(std::string what, std::string path)
+    : what_(std::move(what)), path_(std::move(path)) {
+  file_ = std::fopen(path_.c_str(), "wb");
+  if (file_ == nullptr) fail(errno);
+}
+
+OutputFile::~OutputFile() {
+  if (file_ != nullptr) std::fclose(file_);
+  std::error_code error;
+  if (!written_ && std::filesystem::symlink_status(path_, error).type() ==
+                       std::filesystem::file_type::regular) {
+    std::filesystem::remove(path_, error);
+  }
+}
+
+void OutputFile::write(std::string_view text) {
+  const bool complete = std::fwrite(text.data(), 1, text.size(), file_) == text.size() &&
+                        std::fflush(file_) == 0;
+  const int error = errno;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!complete || !closed) fail(complete ? errno : error);
+  written_ = true;
+}
+
+void OutputFile::fail(int error) const {
+  throw Failure(fmt::format("cannot write {}{}{}: {}", what_, what_.empty() ? "" : " ", path_,
+                            std::strerror(error)));
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The absolute path with "." and ".." and the symbolic links of its existing
+// part resolved.
+fs::path normal_path(const std::string& path) {
+  std::error_code error;
+  fs::path absolute = fs::absolute(path, error);
+  if (error) return fs::path(path).lexically_normal();
+  fs::path canonical = fs::weakly_canonical(absolute, error);
+  return error ? absolute.lexically_normal() : canonical;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code error;
+  const bool both_exist = fs::exists(a, error) && fs::exists(b, error);
+  if (both_exist) return fs::equivalent(a, b, error) && !error;
+  return normal_path(a) == normal_path(b);
+}
+
+}  // namespace
+
+std::vector<KeptFile> kept_store_files(const std::string& path) {
+  std::vector<KeptFile> kept;
+  for (const std::string& file : store_files(path)) {
+    kept.push_back({file, file == path ? std::string("the store")
+                                       : fmt::format("a file of the store {}", path)});
+  }
+  return kept;
+}
+
+void check_output_path(const std::string& output, const std::string& path,
+                       const std::vector<KeptFile>& kept) {
+  for (const KeptFile& file : kept) {
+    if (same_file(path, file.path)) {
+      throw Failure(fmt::format("{} {} would overwrite {}; write to another file", output, path,
+                                file.what));
+    }
+  }
 }
 
 }  // namespace voronka::cli

@@ -28,7 +28,7 @@ std::string render(const v1::Report& report, Format format) {
 void run_demo(const std::string& dir, uint64_t deals, Context& context) {
   fs::create_directories(dir);
   const std::string store_path = (fs::path(dir) / "demo.vrk").string();
-  for (const char* suffix : {"", ".lock", ".checkpoint"}) fs::remove(store_path + suffix);
+  for (const std::string& file : store_files(store_path)) fs::remove(file);
 
   // The sample data as a user would have it: process files and a CSV export.
   std::vector<std::string> process_files;

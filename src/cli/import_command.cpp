@@ -1,5 +1,5 @@
 // voronka import STORE FILE.csv
-#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -27,6 +27,14 @@ Durability durability_of(const std::string& name) {
 }
 
 void run_import(const ImportOptions& o, Context& context) {
+  const std::string rejects_path = o.rejects.empty() ? o.file + ".rejects.csv" : o.rejects;
+  std::vector<KeptFile> kept = kept_store_files(o.store);
+  kept.push_back({o.file, fmt::format("the input file {}", o.file)});
+  check_output_path(o.rejects.empty() ? "the rejects file" : "--rejects", rejects_path, kept);
+  // Opened first, so that a path that cannot be written fails before the
+  // import, and a failed import leaves no rejects file of an earlier run.
+  OutputFile rejects_file("the rejects file", rejects_path);
+
   CsvOptions csv;
   csv.time_format = *parse_time_format(o.time_format);
   for (const std::string& mapping : o.map) {
@@ -58,17 +66,17 @@ void run_import(const ImportOptions& o, Context& context) {
     duplicates += r.outcome == Outcome::kDuplicate;
     rejected += r.outcome == Outcome::kRejected;
   }
-  // The rejects file is written even when empty: an empty file says that
-  // every row was recorded, and no stale rejects of an earlier run remain.
-  RejectsWriter rejects(file.header());
-  rejects.add(file, results);
-  const std::string rejects_path = o.rejects.empty() ? o.file + ".rejects.csv" : o.rejects;
-  std::ofstream out(rejects_path, std::ios::binary | std::ios::trunc);
-  check(rejects.write(out));
-  if (!out.flush()) throw Failure(fmt::format("cannot write {}", rejects_path));
-
   fmt::print(context.out, "{}: {} rows; accepted {}, duplicates {}, rejected {}\n", o.file,
              file.size() + file.rejects().size(), accepted, duplicates, rejected);
+  context.out.flush();
+
+  // The rejects file is written even when empty: an empty file says that
+  // every row was recorded.
+  RejectsWriter rejects(file.header());
+  rejects.add(file, results);
+  std::ostringstream text;
+  check(rejects.write(text));
+  rejects_file.write(text.str());
   if (rejected > 0) {
     fmt::print(context.out, "rejected rows, with their line and error: {}\n", rejects_path);
     context.exit_code = kExitRejected;
@@ -81,7 +89,7 @@ void add_import_command(CLI::App& app, Context& context) {
   auto* cmd = app.add_subcommand("import", "Import deal events from a CSV file into a store");
   auto o = std::make_shared<ImportOptions>();
   cmd->add_option("store", o->store, "The store (create it with 'voronka init')")->required();
-  cmd->add_option("file", o->file, "The CSV file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("file", o->file, "The CSV file")->required();
   cmd->add_option("--rejects", o->rejects, "Where rejected rows go (default FILE.rejects.csv)");
   cmd->add_option("--map", o->map, "Rename a column of the file: SRC=DST (repeatable)");
   cmd->add_option("--time-format", o->time_format, "iso8601, epoch-s or epoch-ms")

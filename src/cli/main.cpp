@@ -12,6 +12,11 @@ int main(int argc, char** argv) {
   app.name("voronka");
   app.set_version_flag("--version", std::string(voronka::version_string()));
   app.require_subcommand(1);
+  // CLI11's own errors (an unknown flag, a value that is not a number or not
+  // one of the choices) are usage errors like ours, with our prefix.
+  app.failure_message([](const CLI::App* a, const CLI::Error& e) {
+    return "voronka: " + CLI::FailureMessage::simple(a, e);
+  });
   Context context{std::cout, std::cerr};
   add_init_command(app, context);
   add_process_command(app, context);

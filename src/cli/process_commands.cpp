@@ -11,16 +11,19 @@
 namespace voronka::cli {
 namespace {
 
+// Reads and validates a process file.
 v1::Process read_process(const std::string& path) {
   v1::Process definition;
-  const Status s = parse_process_json(read_text_file(path), &definition);
+  Status s = parse_process_json(read_text_file(path), &definition);
+  std::shared_ptr<const Process> compiled;
+  if (s) s = Process::compile(definition, &compiled);
   if (!s) throw Failure(fmt::format("{}: {}", path, s.message()));
   return definition;
 }
 
-// Adds a process file to a store and says what happened.
-void add_process_file(Store& store, const std::string& path, Context& context) {
-  const v1::Process definition = read_process(path);
+// Adds a process to a store and says what happened.
+void add_process(Store& store, const std::string& path, const v1::Process& definition,
+                 Context& context) {
   bool created = false;
   uint16_t version_id = 0;
   const Status s = store.add_process(definition, &version_id, &created);
@@ -87,10 +90,22 @@ void add_init_command(CLI::App& app, Context& context) {
       throw Failure(fmt::format("{} already exists; add processes with 'voronka process add'",
                                 *store_path));
     }
+    // Every file is read and validated before the store is created, and a
+    // store that could not be filled is removed, so a failed init leaves
+    // nothing behind.
     std::vector<v1::Process> definitions;
     for (const auto& file : *files) definitions.push_back(read_process(file));
     auto store = open_store(*store_path, /*writable=*/true, /*create=*/true);
-    for (const auto& file : *files) add_process_file(*store, file, context);
+    try {
+      for (size_t i = 0; i < files->size(); ++i) {
+        add_process(*store, (*files)[i], definitions[i], context);
+      }
+    } catch (...) {
+      store.reset();  // releases the lock
+      std::error_code ignored;
+      for (const std::string& file : store_files(*store_path)) std::filesystem::remove(file, ignored);
+      throw;
+    }
     fmt::print(context.out, "created {}\n", *store_path);
   });
 }
@@ -106,7 +121,7 @@ void add_process_command(CLI::App& app, Context& context) {
   add->add_option("file", *add_file, "The process definition (JSON)")->required();
   add->callback([=, &context] {
     auto store = open_store(*add_store, /*writable=*/true);
-    add_process_file(*store, *add_file, context);
+    add_process(*store, *add_file, read_process(*add_file), context);
   });
 
   auto* list = cmd->add_subcommand("list", "List the processes of a store");

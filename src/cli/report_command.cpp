@@ -1,6 +1,8 @@
 // voronka report KIND STORE [options]
 #include <google/protobuf/util/json_util.h>
 
+#include <cmath>
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -31,6 +33,16 @@ struct ReportFlags {
 };
 
 bool given(const CLI::App& cmd, const char* flag) { return cmd.count(flag) > 0; }
+
+// Numbers that must be greater than zero. The report options take 0 for their
+// default, so an explicit 0 would silently become the default.
+const CLI::Validator kPositive(
+    [](std::string& input) -> std::string {
+      double value = 0;
+      if (CLI::detail::lexical_cast(input, value) && std::isfinite(value) && value > 0) return {};
+      return fmt::format("'{}' is not a positive number", input);
+    },
+    "POSITIVE");
 
 // The filter and breakdown a spec's report carries, whichever it is.
 v1::Filter* filter_of(v1::ReportSpec& spec) {
@@ -105,7 +117,7 @@ v1::ReportSpec build_spec(const CLI::App& cmd, const ReportFlags& f) {
   if (!f.spec.empty()) {
     const auto status = google::protobuf::util::JsonStringToMessage(read_text_file(f.spec), &spec);
     if (!status.ok()) {
-      throw UsageError(fmt::format("--spec {}: {}", f.spec, std::string(status.message())));
+      throw Failure(fmt::format("--spec {}: {}", f.spec, std::string(status.message())));
     }
     if (report_name(spec) != f.kind) {
       throw UsageError(fmt::format("--spec {} holds a {} report, not {}", f.spec,
@@ -212,7 +224,20 @@ v1::ReportSpec build_spec(const CLI::App& cmd, const ReportFlags& f) {
   return spec;
 }
 
+// Refuses an output that would overwrite the store, a file beside it, the
+// spec read, or the other output.
+void check_outputs(const ReportFlags& f) {
+  std::vector<KeptFile> kept = kept_store_files(f.store);
+  if (!f.spec.empty()) kept.push_back({f.spec, fmt::format("the --spec file {}", f.spec)});
+  if (!f.save_spec.empty()) check_output_path("--save-spec", f.save_spec, kept);
+  if (!f.out.empty()) {
+    if (!f.save_spec.empty()) kept.push_back({f.save_spec, fmt::format("the --save-spec file {}", f.save_spec)});
+    check_output_path("--out", f.out, kept);
+  }
+}
+
 void run_report(const CLI::App& cmd, const ReportFlags& f, Context& context) {
+  check_outputs(f);
   const v1::ReportSpec spec = build_spec(cmd, f);
   if (!f.save_spec.empty()) {
     google::protobuf::util::JsonPrintOptions options;
@@ -269,21 +294,25 @@ void add_report_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"table", "json", "csv", "html"}));
   cmd->add_option("--table", f->table, "csv: which table (stages, flows, summary, ...)");
   cmd->add_option("--out", f->out, "Write to this file instead of standard output");
-  cmd->add_option("--spec", f->spec, "Load report settings saved with --save-spec")
-      ->check(CLI::ExistingFile);
+  cmd->add_option("--spec", f->spec, "Load report settings saved with --save-spec");
   cmd->add_option("--save-spec", f->save_spec, "Save the report settings (JSON)");
   cmd->add_option("--window", f->window, "window: the window (7d, 36h, ...; default 30d)");
   cmd->add_option("--mode", f->mode, "window: default, strict_order, strict_deduplication or "
                                      "strict_increase");
   cmd->add_flag("--cumulative", f->cumulative, "durations: all visits of a stage, not the first");
-  cmd->add_option("--rotting-days", f->rotting_days, "snapshot: rotting limit for every stage");
-  cmd->add_option("--lookback-days", f->lookback_days, "forecast: history window (default 365)");
-  cmd->add_option("--inflow", f->inflow, "whatif: multiplier of new deals");
-  cmd->add_option("--all-stages", f->all_stages, "whatif: multiplier of every step conversion");
+  cmd->add_option("--rotting-days", f->rotting_days, "snapshot: rotting limit for every stage")
+      ->check(kPositive);
+  cmd->add_option("--lookback-days", f->lookback_days, "forecast: history window (default 365)")
+      ->check(kPositive);
+  cmd->add_option("--inflow", f->inflow, "whatif: multiplier of new deals")
+      ->check(kPositive);
+  cmd->add_option("--all-stages", f->all_stages, "whatif: multiplier of every step conversion")
+      ->check(kPositive);
   cmd->add_option("--stage-multiplier", f->stage_multipliers,
                   "whatif: STAGE=X multiplies one stage's conversion (repeatable)");
   cmd->add_option("--sensitivity-step", f->sensitivity_step,
-                  "whatif: relative improvement for the ranking (default 0.1)");
+                  "whatif: relative improvement for the ranking (default 0.1)")
+      ->check(kPositive);
   cmd->callback([cmd, f, &context] { run_report(*cmd, *f, context); });
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "io/text_format.hpp"
 #include "voronka/tables.hpp"
 #include "voronka/time.hpp"
 
@@ -185,8 +186,8 @@ std::string title_of(const v1::Report& report, const Message& m) {
                          format_time(report.whatif().as_of()));
     case v1::Report::kWindow: {
       const auto& w = report.window();
-      return fmt::format("Window funnel of {} ({}, window {} h): deals created {}, as of {}",
-                         process_of(w.process()), w.mode(), static_cast<double>(w.window_ms()) / 3.6e6,
+      return fmt::format("Window funnel of {} ({}, window {}): deals created {}, as of {}",
+                         process_of(w.process()), w.mode(), io::exact_duration_text(w.window_ms()),
                          period_text(m), format_time(w.as_of()));
     }
     default:

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -19,6 +20,15 @@ std::string money_text(int64_t cents) {
     whole += digits[i];
   }
   return fmt::format("{}{}.{:02}", negative ? "-" : "", whole, magnitude % 100);
+}
+
+std::string exact_duration_text(int64_t ms) {
+  static constexpr std::pair<int64_t, const char*> kUnits[] = {
+      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "min"}, {1000, "s"}};
+  for (const auto& [size, unit] : kUnits) {
+    if (ms != 0 && ms % size == 0) return fmt::format("{} {}", ms / size, unit);
+  }
+  return fmt::format("{} ms", ms);
 }
 
 namespace {

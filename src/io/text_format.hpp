@@ -20,6 +20,10 @@ std::string pretty_cell(const Table& table, size_t column, const Value& value);
 // 1234567 minor units -> "12,345.67".
 std::string money_text(int64_t cents);
 
+// A duration exactly, in the largest unit that divides it: 604800000 ->
+// "7 d", 129600000 -> "36 h", 5400000 -> "90 min", 45000 -> "45 s", 1 -> "1 ms".
+std::string exact_duration_text(int64_t ms);
+
 }  // namespace voronka::io
 
 #endif  // VORONKA_IO_TEXT_FORMAT_HPP_

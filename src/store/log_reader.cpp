@@ -51,7 +51,7 @@ Status read_log_header(const File& file, uint64_t file_size, v1::StoreHeader* he
 Status damage_status(const std::string& path, const Damage& damage) {
   return Status(Code::kCorruptStore,
                 fmt::format("store file '{}' is damaged at offset {}, record {}: {}; the {} "
-                            "records before it are intact and salvage_store() can copy them",
+                            "records before it are intact and can be salvaged",
                             path, damage.offset, damage.record, damage.problem,
                             damage.record - 1));
 }

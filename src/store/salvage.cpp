@@ -66,7 +66,7 @@ Status salvage_store(const std::string& damaged, const std::string& fresh,
   r = SalvageReport{};
   if (store::file_exists(fresh)) {
     return Status(Code::kInvalidArgument,
-                  fmt::format("'{}' exists; salvage_store() writes a new file", fresh));
+                  fmt::format("'{}' exists; salvage writes a new file only", fresh));
   }
   File in;
   if (Status s = File::open(damaged, File::Mode::kRead, &in); !s) return s;

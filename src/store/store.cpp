@@ -321,10 +321,7 @@ struct Store::Impl {
 
 Status Store::Impl::open_log(OpenInfo* info) {
   if (writable()) {
-    const Status missing(Code::kNotFound,
-                         fmt::format("store file '{}' does not exist (and create_if_missing is "
-                                     "off)",
-                                     path));
+    const Status missing(Code::kNotFound, fmt::format("store file '{}' does not exist", path));
     // Checked before the lock too, so that a failed open leaves no lock file.
     if (!options.create_if_missing && !store::file_exists(path)) return missing;
     if (Status s = store::WriterLock::acquire(path, &lock); !s) return s;
@@ -563,6 +560,10 @@ StoreStats Store::stats() const {
   stats.failure = m.failure;
   stats.checkpoint_error = m.checkpoint_error;
   return stats;
+}
+
+std::vector<std::string> store_files(const std::string& path) {
+  return {path, store::lock_path(path), store::checkpoint_path(path)};
 }
 
 }  // namespace voronka

@@ -39,8 +39,10 @@ std::string holder(const File& file) {
 
 }  // namespace
 
+std::string lock_path(const std::string& store_path) { return store_path + ".lock"; }
+
 Status WriterLock::acquire(const std::string& store_path, WriterLock* out) {
-  const std::string path = store_path + ".lock";
+  const std::string path = lock_path(store_path);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return io_error("cannot open the lock file", path, errno);
   File file = File::adopt(fd, path);

@@ -15,6 +15,9 @@
 
 namespace voronka::store {
 
+// "<store>.lock".
+std::string lock_path(const std::string& store_path);
+
 class WriterLock {
  public:
   // Takes the lock of the store at `store_path`, or fails with kLocked.

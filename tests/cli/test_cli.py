@@ -13,6 +13,7 @@ out by hand from it:
 The latest event is A's win, 2025-03-12T09:00:00Z.
 """
 import csv
+import fcntl
 import io
 import json
 import os
@@ -238,7 +239,7 @@ def test_usage_errors(store):
         (["report", "history", store, "--by", "team"], "--by: 'team' is not owner"),
         (["report", "history", store, "--from", "2025-03-05", "--to", "2025-03-01"],
          "the period's start 2025-03-05T00:00:00Z is after its end"),
-        (["report", "window", store, "--window", "soon"], "--window: 'soon' is not a duration"),
+        (["report", "window", store, "--window", "soon"], "--window: 'soon' is not a positive duration"),
         (["import", store], "file is required"),
         (["frobnicate"], "subcommand"),
     ]
@@ -339,3 +340,177 @@ def test_demo(tmp_path):
     for name in ["demo.vrk", "events.csv", "typical_sale.json", "manual_sale.json", "report.html"]:
         assert (tmp_path / "demo" / name).exists(), name
     assert run("report", "owners", tmp_path / "demo" / "demo.vrk").returncode == 0
+
+
+def test_every_error_has_the_prefix_and_its_exit_code(store, tmp_path):
+    missing = tmp_path / "nofile.csv"
+    r = run("import", store, missing)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == f"voronka: {missing}: cannot read '{missing}': No such file or directory\n"
+    r = run("report", "history", store, "--spec", tmp_path / "nope.json")
+    assert (r.returncode, r.stderr) == (1, f"voronka: cannot read {tmp_path / 'nope.json'}: No such file or directory\n")
+    garbled = tmp_path / "garbled.json"
+    garbled.write_text("{")
+    r = run("report", "history", store, "--spec", garbled)
+    assert r.returncode == 1 and r.stderr.startswith(f"voronka: --spec {garbled}: ")
+    help_line = "Run with --help for more information.\n"
+    cases = [
+        (["report", "history", store, "--format", "pdf"],
+         "voronka: --format: pdf not in {table,json,csv,html}\n"),
+        (["report", "history", store, "--count", "some"], "voronka: --count: some not in {reached,entered}\n"),
+        (["import", store], "voronka: file is required\n"),
+        (["frobnicate"], "voronka: A subcommand is required\n"),
+    ]
+    for args, message in cases:
+        r = run(*args)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", message + help_line), args
+
+
+def test_outputs_never_overwrite_the_store_or_an_input(store, tmp_path):
+    events = tmp_path / "in.csv"
+    shutil.copy(DATA / "events.csv", events)
+    spec = tmp_path / "spec.json"
+    assert run("report", "history", store, "--save-spec", spec).returncode == 0
+    saved = {p: p.read_bytes() for p in (store, events, spec)}
+    link = tmp_path / "link.vrk"
+    link.symlink_to(store)
+    cases = [
+        (["import", store, events, "--rejects", store], f"--rejects {store} would overwrite the store"),
+        (["import", store, events, "--rejects", events],
+         f"--rejects {events} would overwrite the input file {events}"),
+        (["import", store, events, "--rejects", f"{store}.lock"],
+         f"--rejects {store}.lock would overwrite a file of the store {store}"),
+        (["import", store, events, "--rejects", f"{store}.checkpoint"],
+         f"--rejects {store}.checkpoint would overwrite a file of the store {store}"),
+        (["report", "history", store, "--out", store], f"--out {store} would overwrite the store"),
+        (["report", "history", store, "--out", link], f"--out {link} would overwrite the store"),
+        (["report", "history", store, "--save-spec", store],
+         f"--save-spec {store} would overwrite the store"),
+        (["report", "history", store, "--spec", spec, "--out", spec],
+         f"--out {spec} would overwrite the --spec file {spec}"),
+        (["report", "history", store, "--save-spec", spec, "--out", spec],
+         f"--out {spec} would overwrite the --save-spec file {spec}"),
+    ]
+    for args, message in cases:
+        r = run(*args)
+        assert (r.returncode, r.stdout, r.stderr) == (1, "", f"voronka: {message}; write to another file\n"), args
+    # Another spelling of the same path, through a directory that does not exist.
+    r = run("report", "history", "sale.vrk", "--out", "no/../sale.vrk", cwd=tmp_path)
+    assert (r.returncode, r.stderr) == (1, "voronka: --out no/../sale.vrk would overwrite the store; "
+                                           "write to another file\n")
+    # The default rejects file is checked too.
+    odd = tmp_path / "odd.csv"
+    shutil.copy(DATA / "events.csv", odd)
+    r = run("import", tmp_path / "odd.csv.rejects.csv", odd)
+    assert r.returncode == 1
+    assert r.stderr == (f"voronka: the rejects file {odd}.rejects.csv would overwrite the store; "
+                        "write to another file\n")
+    assert {p: p.read_bytes() for p in saved} == saved
+    assert not (tmp_path / "odd.csv.rejects.csv").exists()
+    assert report_json(store, "history")["deals"] == "5"
+
+
+def test_the_rejects_file_is_opened_first_and_reflects_this_run(tmp_path):
+    path = tmp_path / "s.vrk"
+    assert run("init", path, "--process", DATA / "sale.json").returncode == 0
+    r = run("import", path, DATA / "events.csv", "--rejects", "/nonexistent/dir/x.csv")
+    assert (r.returncode, r.stdout, r.stderr) == (
+        1, "", "voronka: cannot write the rejects file /nonexistent/dir/x.csv: No such file or directory\n")
+    assert report_json(path, "history")["deals"] == "0"  # nothing was imported
+
+    # A failed import leaves no rejects file, not even one of an earlier run.
+    rejects = tmp_path / "rejects.csv"
+    assert run("import", path, DATA / "bad.csv", "--rejects", rejects).returncode == 3
+    assert rejects.read_text().startswith("event_id,")
+    headless = tmp_path / "headless.csv"
+    headless.write_text("1,A,sale,2025-03-03T09:00:00Z,opened,,100000,anna,acme,,,\n")
+    r = run("import", path, headless, "--rejects", rejects)
+    assert r.returncode == 1 and "header" in r.stderr
+    assert not rejects.exists()
+
+    assert run("import", path, DATA / "bad.csv", "--rejects", rejects).returncode == 3
+    with open(f"{path}.lock", "r+") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        r = run("import", path, DATA / "bad.csv", "--rejects", rejects)
+    assert r.returncode == 1 and "is locked by another writer" in r.stderr
+    assert not rejects.exists()
+
+    r = run("import", tmp_path / "missing.vrk", DATA / "events.csv", "--rejects", rejects)
+    assert r.returncode == 1 and not rejects.exists()
+
+    # A write that fails at the end still leaves the summary of what went in.
+    if os.path.exists("/dev/full"):
+        r = run("import", path, DATA / "events.csv", "--rejects", "/dev/full")
+        assert (r.returncode, r.stdout, r.stderr) == (
+            1, f"{DATA / 'events.csv'}: 14 rows; accepted 10, duplicates 1, rejected 3\n",
+            "voronka: cannot write the rejects file /dev/full: No space left on device\n")
+
+
+def test_a_failed_init_leaves_nothing(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"key": "x", "mode": "AUTOMATIC", "stages": [{"key": "a", "probability": 2}]}')
+    path = tmp_path / "new.vrk"
+    r = run("init", path, "--process", DATA / "sale.json", "--process", bad)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == f"voronka: {bad}: process 'x' is invalid: stage 'a': probability 2 is outside [0, 1]\n"
+    assert sorted(os.listdir(tmp_path)) == ["bad.json"]
+    r = run("init", path, "--process", DATA / "sale.json")
+    assert (r.returncode, r.stdout) == (0, f"added process 'sale' version 1\ncreated {path}\n")
+
+
+def test_values_that_must_be_positive(store):
+    def positive(flag, value):
+        return f"voronka: {flag}: '{value}' is not a positive number\nRun with --help for more information.\n"
+    duration = "is not a positive duration (like 7d, 36h, 90m, 45s or milliseconds)"
+    cases = [
+        (["report", "window", store, "--window", "0"], f"voronka: --window: '0' {duration}\n"),
+        (["report", "window", store, "--window", "0d"], f"voronka: --window: '0d' {duration}\n"),
+        (["report", "window", store, "--window", "999999999999d"],
+         f"voronka: --window: '999999999999d' {duration}\n"),
+        (["report", "whatif", store, "--sensitivity-step", "0"], positive("--sensitivity-step", "0")),
+        (["report", "whatif", store, "--inflow", "-1"], positive("--inflow", "-1")),
+        (["report", "whatif", store, "--all-stages", "0"], positive("--all-stages", "0")),
+        (["report", "forecast", store, "--lookback-days", "0"], positive("--lookback-days", "0")),
+        (["report", "snapshot", store, "--rotting-days", "0"], positive("--rotting-days", "0")),
+        (["report", "snapshot", store, "--rotting-days", "x"], positive("--rotting-days", "x")),
+    ]
+    for args, message in cases:
+        r = run(*args)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", message), args
+
+
+def test_the_window_is_titled_exactly(store):
+    def title(*options):
+        r = run("report", "window", store, *options)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.splitlines()[0]
+    assert "window 1 ms)" in title("--window", "1")
+    assert "window 30 d)" in title()
+    assert "window 36 h)" in title("--window", "36h")
+    assert "window 90 min)" in title("--window", "90m")
+    assert "window 1500 ms)" in title("--window", "1500")
+
+
+def test_store_errors_point_to_the_commands(store, tmp_path):
+    missing = tmp_path / "missing.vrk"
+    r = run("import", missing, DATA / "events.csv", "--rejects", tmp_path / "r.csv")
+    assert (r.returncode, r.stderr) == (
+        1, f"voronka: store file '{missing}' does not exist; a store is created with 'voronka init'\n")
+    r = run("report", "history", missing)
+    assert (r.returncode, r.stderr) == (
+        1, f"voronka: store file '{missing}' does not exist; a store is created with 'voronka init'\n")
+
+    data = bytearray(store.read_bytes())
+    data[-3] ^= 0xFF  # inside the last record
+    store.write_bytes(bytes(data))
+    r = run("report", "history", store)
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"voronka: store file '{store}' is damaged at offset ")
+    assert r.stderr.endswith(f"; the 1 records before it are intact and can be salvaged; "
+                             f"run 'voronka salvage {store} NEW.vrk'\n")
+    assert "salvage_store" not in r.stderr
+    fresh = tmp_path / "fresh.vrk"
+    r = run("salvage", store, fresh)
+    assert r.returncode == 0 and r.stdout.startswith("kept ")
+    r = run("salvage", store, fresh)
+    assert (r.returncode, r.stderr) == (1, f"voronka: '{fresh}' exists; salvage writes a new file only\n")

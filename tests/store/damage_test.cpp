@@ -44,7 +44,7 @@ class DamageTest : public ::testing::Test {
   // The message an open gives for damage at record `record`.
   std::string damage(size_t record, const std::string& problem) const {
     return fmt::format("store file '{}' is damaged at offset {}, record {}: {}; the {} records "
-                       "before it are intact and salvage_store() can copy them",
+                       "before it are intact and can be salvaged",
                        path_, spans_[record - 1].offset, record, problem, record - 1);
   }
 

@@ -103,7 +103,7 @@ TEST_F(SalvageTest, RefusesToOverwrite) {
   SalvageReport report;
   const Status s = salvage_store(damaged_, fresh_, &report);
   EXPECT_EQ(s.code(), Code::kInvalidArgument);
-  EXPECT_EQ(s.message(), "'" + fresh_ + "' exists; salvage_store() writes a new file");
+  EXPECT_EQ(s.message(), "'" + fresh_ + "' exists; salvage writes a new file only");
   EXPECT_EQ(read_file(fresh_), "precious");
 }
 

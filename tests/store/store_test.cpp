@@ -351,14 +351,25 @@ TEST(Store, MissingFiles) {
   options.create_if_missing = false;
   Status s = Store::open(dir.file("absent.vrk"), options, &store);
   EXPECT_EQ(s.code(), Code::kNotFound);
-  EXPECT_EQ(s.message(), "store file '" + dir.file("absent.vrk") +
-                             "' does not exist (and create_if_missing is off)");
+  EXPECT_EQ(s.message(), "store file '" + dir.file("absent.vrk") + "' does not exist");
   EXPECT_FALSE(store::file_exists(dir.file("absent.vrk.lock")));
   options.read_only = true;
   s = Store::open(dir.file("absent.vrk"), options, &store);
   EXPECT_EQ(s.code(), Code::kNotFound);
   EXPECT_EQ(s.message(), "store file '" + dir.file("absent.vrk") + "' does not exist");
   EXPECT_EQ(store, nullptr);
+}
+
+TEST(Store, NamesItsFiles) {
+  TempDir dir;
+  const std::string path = dir.file("s.vrk");
+  EXPECT_EQ(store_files(path),
+            (std::vector<std::string>{path, path + ".lock", path + ".checkpoint"}));
+  {
+    auto store = open_store(path);
+    ASSERT_TRUE(store->checkpoint());
+  }
+  for (const std::string& file : store_files(path)) EXPECT_TRUE(store::file_exists(file)) << file;
 }
 
 TEST(Store, ASecondWriterInTheSameProcessIsLockedOut) {
