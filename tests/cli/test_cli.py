@@ -288,6 +288,33 @@ def test_bad_rows_go_to_the_rejects_file(tmp_path):
                        "2025-03-06T09:00:00Z; a deal's events must not go back in time"]
 
 
+def test_a_stray_quote_text_in_another_encoding_and_times_beyond_the_calendar(tmp_path):
+    path = tmp_path / "s.vrk"
+    run("init", path, "--process", DATA / "sale.json")
+    events = tmp_path / "messy.csv"
+    events.write_bytes(
+        b"event_id,deal_id,process,ts,kind,stage,amount,owner,client,reason,field,value\n"
+        b"e1,D1,sale,2025-03-03,opened,,100,anna,acme,,,\n"
+        b"e2,D1,,2025-03-06,field_set,,,,,,note,\"5 inch screen\n"
+        b"e3,D2,sale,2025-03-03,opened,,100,anna,acme,,,\n"
+        b"e4,D3,sale,2025-03-03,opened,,100,an\xffna,acme,,,\n"
+        b"e5,D4,sale,2025-03-03,opened,,100,anna,\"Acme, Inc\",,,\n"
+        b"e6,D5,sale,9999-12-31T23:00:00-05:00,opened,,100,anna,acme,,,\n")
+    rejects = tmp_path / "messy.rejects.csv"
+    r = run("import", path, events, "--rejects", rejects)
+    assert r.returncode == 3
+    assert r.stdout.startswith(f"{events}: 6 rows; accepted 3, duplicates 0, rejected 3\n")
+    rows = list(csv.reader(io.StringIO(rejects.read_text(encoding="utf-8", errors="replace"))))
+    errors = {int(row[-2]): row[-1] for row in rows[1:]}
+    assert errors == {
+        3: "value: '\"5 inch screen' opens a quote that runs onto later lines without closing "
+           "its field",
+        5: "deal D3: event e4: owner 'an\\xffna' is not valid UTF-8 text",
+        7: "ts: '9999-12-31T23:00:00-05:00' is outside the calendar's years 1400 to 9999",
+    }
+    assert [run("deal", path, d).returncode for d in ("D1", "D2", "D4")] == [0, 0, 0]
+
+
 def test_files_that_are_not_event_tables(tmp_path):
     path = tmp_path / "s.vrk"
     run("init", path, "--process", DATA / "sale.json")
