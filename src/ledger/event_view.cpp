@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "ledger/hash.hpp"
-#include "model/utf8.hpp"
+
 
 namespace voronka {
 

@@ -132,9 +132,11 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
       results[i] = AppendResult{Outcome::kRejected, too_long(event, bytes, state.max_event_text)};
       continue;
     }
-    if (Status s = check_utf8(event); !s) {
-      results[i] = AppendResult{Outcome::kRejected, std::move(s)};
-      continue;
+    if (!all_ascii(event)) {
+      if (Status s = check_utf8(event); !s) {
+        results[i] = AppendResult{Outcome::kRejected, std::move(s)};
+        continue;
+      }
     }
     uint32_t deal = key_equal(event.deal, last_deal) ? last_deal_id : Interner::kMissing;
     results[i] = apply(state, event, p.keys, &deal);

@@ -7,10 +7,34 @@
 #ifndef VORONKA_MODEL_UTF8_HPP_
 #define VORONKA_MODEL_UTF8_HPP_
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace voronka::model {
+
+// The high bits of `text`'s bytes, gathered: zero when all of it is ASCII
+// (and so valid UTF-8), the case nearly every text is. Inline and without a
+// loop over bytes: short texts are covered by two overlapping loads.
+inline uint64_t non_ascii_bits(std::string_view text) {
+  const char* const p = text.data();
+  const size_t n = text.size();
+  auto load = [p](size_t at, auto word) {
+    std::memcpy(&word, p + at, sizeof word);
+    return static_cast<uint64_t>(word);
+  };
+  uint64_t bits = 0;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 <= n; i += 8) bits |= load(i, uint64_t{});
+    bits |= load(n - 8, uint64_t{});
+  } else if (n >= 4) {
+    bits = load(0, uint32_t{}) | load(n - 4, uint32_t{});
+  } else if (n > 0) {
+    bits = load(0, uint8_t{}) | load(n / 2, uint8_t{}) | load(n - 1, uint8_t{});
+  }
+  return bits & 0x8080808080808080u;
+}
 
 // Whether `text` is well-formed UTF-8: no stray or missing continuation
 // bytes, no overlong forms, no surrogates, nothing above U+10FFFF.

@@ -31,6 +31,18 @@ TEST(Utf8, RejectsMalformedSequences) {
   EXPECT_FALSE(is_valid_utf8("abcdefgh\xe9"));
 }
 
+TEST(Utf8, FindsANonAsciiByteAtAnyPlaceOfATextOfAnyLength) {
+  for (size_t length = 0; length <= 20; ++length) {
+    std::string text(length, 'a');
+    EXPECT_EQ(non_ascii_bits(text), 0u) << length;
+    for (size_t at = 0; at < length; ++at) {
+      text[at] = '\xe9';
+      EXPECT_NE(non_ascii_bits(text), 0u) << length << " " << at;
+      text[at] = 'a';
+    }
+  }
+}
+
 TEST(Utf8, EscapesOnlyTheBytesThatDoNotBelong) {
   EXPECT_EQ(escape_invalid_utf8("caf\xe9 \xc3\xa9t\xc3"), "caf\\xe9 \xc3\xa9t\\xc3");
   EXPECT_EQ(escape_invalid_utf8("\xc3("), "\\xc3(");
