@@ -407,9 +407,20 @@ Status CsvReader::read_header(const CsvRecord& header) {
     if (field_of_[column] == width_) missing.push_back(kColumnNames[column]);
   }
   if (!missing.empty()) {
+    // A column of the required name may be there, mapped to another.
+    std::string mapped_away;
+    for (const std::string_view name : missing) {
+      for (const Rename& rename : renames) {
+        if (rename.source == name) {
+          mapped_away += fmt::format(" (its column '{}' is read as '{}' by the mapping '{}={}')",
+                                     name, kColumnNames[rename.column], name,
+                                     kColumnNames[rename.column]);
+        }
+      }
+    }
     return Status(Code::kInvalidArgument,
-                  fmt::format("the header lacks the required column{} {}; it has {}",
-                              missing.size() == 1 ? "" : "s", quoted_list(missing),
+                  fmt::format("the header lacks the required column{} {}{}; it has {}",
+                              missing.size() == 1 ? "" : "s", quoted_list(missing), mapped_away,
                               quoted_list(names_)));
   }
 

@@ -439,6 +439,11 @@ TEST(CsvReader, FailsOnBadMappings) {
   options.column_map = {{" ", "deal_id"}};
   EXPECT_EQ(parse_error(text, options).message(),
             "column mapping ' =deal_id': the source column name is empty");
+  // A column of a required name mapped to another leaves its own unread.
+  options.column_map = {{"kind", "ts"}};
+  EXPECT_EQ(parse_error("event_id,deal_id,ts,kind\n", options).message(),
+            "the header lacks the required column 'kind' (its column 'kind' is read as 'ts' by "
+            "the mapping 'kind=ts'); it has 'event_id', 'deal_id', 'ts', 'kind'");
   // A mapping cannot make one column of two.
   options.column_map = {{"Deal ID", "deal_id"}};
   EXPECT_EQ(parse_error("event_id,Deal ID,Deal ID,ts,kind\n", options).message(),
