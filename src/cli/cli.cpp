@@ -26,7 +26,11 @@ std::unique_ptr<Store> open_store(const std::string& path, bool writable, bool c
   std::unique_ptr<Store> store;
   OpenInfo info;
   const Status s = Store::open(path, options, &store, &info);
-  if (s) return store;
+  if (s) {
+    // What the open worked around (a torn last record, an ignored checkpoint).
+    if (!info.warning.empty()) std::fprintf(stderr, "voronka: warning: %s\n", info.warning.c_str());
+    return store;
+  }
   // The library's message says what is wrong; the commands that help are ours.
   if (s.code() == Code::kCorruptStore) {
     throw Failure(fmt::format("{}; run 'voronka salvage {} NEW.vrk'", s.message(), path));

@@ -315,6 +315,17 @@ def test_a_stray_quote_text_in_another_encoding_and_times_beyond_the_calendar(tm
     assert [run("deal", path, d).returncode for d in ("D1", "D2", "D4")] == [0, 0, 0]
 
 
+def test_what_an_open_worked_around_is_said(store, tmp_path):
+    size = os.path.getsize(store)
+    with open(store, "ab") as f:
+        f.write(b"\x40\x00\x00")  # the start of a record that was never finished
+    r = run("import", store, DATA / "events.csv", "--rejects", tmp_path / "r.csv")
+    assert r.returncode == 0
+    assert r.stderr == (f"voronka: warning: dropped a torn last record (3 bytes at offset {size}): "
+                        f"record 3 at offset {size} ends after 3 of its 12 header bytes\n")
+    assert os.path.getsize(store) == size
+
+
 def test_files_that_are_not_event_tables(tmp_path):
     path = tmp_path / "s.vrk"
     run("init", path, "--process", DATA / "sale.json")
