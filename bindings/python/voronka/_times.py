@@ -40,17 +40,18 @@ def _is_na(value: object) -> bool:
 def to_ms(value: TimeLike, what: str = "time") -> int:
     """Milliseconds since the epoch (UTC) of an int (already ms), an ISO 8601
     string, a datetime (naive means UTC), a date, or a numpy/pandas time."""
+    # Text and integers first: the usual values, and never missing ones.
+    if isinstance(value, str):
+        out = ctypes.c_int64()
+        if "\0" in value or lib().vrk_time_parse(ctypes.byref(out), value.encode()) != 0:
+            raise InvalidArgumentError(f"{what}: {value!r} is not an ISO 8601 date or date-time")
+        return out.value
     if isinstance(value, (bool, np.bool_)) or _is_na(value):
         raise InvalidArgumentError(f"{what}: {value!r} is not a time")
     if isinstance(value, (int, np.integer)):
         if not _INT64[0] <= int(value) <= _INT64[1]:
             raise InvalidArgumentError(f"{what}: {value} ms is out of range")
         return int(value)
-    if isinstance(value, str):
-        out = ctypes.c_int64()
-        if "\0" in value or lib().vrk_time_parse(ctypes.byref(out), value.encode()) != 0:
-            raise InvalidArgumentError(f"{what}: {value!r} is not an ISO 8601 date or date-time")
-        return out.value
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
     if isinstance(value, dt.datetime):
