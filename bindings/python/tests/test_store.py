@@ -216,6 +216,17 @@ def test_unicode_and_empty_batches():
         assert (d.owner, d.client) == ("Анна", "ООО «Ромашка»")
         empty = s.append_events(pd.DataFrame(columns=["event_id", "deal_id", "ts", "kind"]))
         assert (empty.rows, empty.accepted, len(empty.rejects)) == (0, 0, 0)
+        # A lone surrogate is no text: its row is rejected, the others kept.
+        r = s.append_events({"event_id": ["2", "3"], "deal_id": ["B", "C"], "process": "sale",
+                             "ts": [MARCH_3_9H] * 2, "kind": "opened", "owner": ["\ud800", "o"]})
+        assert r.accepted == 1
+        assert r.rejects.to_dict("records") == [
+            {"row": 0, "status": "invalid argument",
+             "error": "deal B: event 2: owner '\\xed\\xa0\\x80' is not valid UTF-8 text"}]
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            s.append(event_id="4", deal_id="D", process="sale", ts=MARCH_3_9H, kind="opened",
+                     owner="\udfff")
+        assert str(info.value) == "deal D: event 4: owner '\\xed\\xbf\\xbf' is not valid UTF-8 text"
 
 
 def test_import_csv(tmp_path):

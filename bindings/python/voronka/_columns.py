@@ -148,7 +148,9 @@ def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray, 
     if joined.count("\0") != n:
         nul = pd.Series(values, dtype=object).str.contains("\0", regex=False).to_numpy(bool)
         joined = "\0".join(np.where(nul, "", values).tolist()) + "\0"
-    packed = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+    # A lone surrogate is passed through as the bytes it would be, which are
+    # not UTF-8: the ledger rejects its row, naming the column.
+    packed = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     keep.append(packed)
     ends = np.flatnonzero(packed == 0).astype(np.uint64)
     starts = np.empty(n, dtype=np.uint64)
