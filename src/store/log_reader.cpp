@@ -50,10 +50,14 @@ Status read_log_header(const File& file, uint64_t file_size, v1::StoreHeader* he
 
 Status damage_status(const std::string& path, const Damage& damage) {
   return Status(Code::kCorruptStore,
-                fmt::format("store file '{}' is damaged at offset {}, record {}: {}; the {} "
-                            "records before it are intact and can be salvaged",
-                            path, damage.offset, damage.record, damage.problem,
-                            damage.record - 1));
+                fmt::format("store file '{}' is damaged at offset {}, record {}: {}; {}", path,
+                            damage.offset, damage.record, damage.problem,
+                            damage.record <= 1   ? "no record comes before it"
+                            : damage.record == 2 ? "the record before it is intact and can be "
+                                                   "salvaged"
+                                                 : fmt::format("the {} records before it are "
+                                                               "intact and can be salvaged",
+                                                               damage.record - 1)));
 }
 
 LogReader::LogReader(const File& file, uint64_t offset, uint64_t end, uint64_t record)

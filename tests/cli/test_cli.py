@@ -544,7 +544,7 @@ def test_store_errors_point_to_the_commands(store, tmp_path):
     r = run("report", "history", store)
     assert r.returncode == 1
     assert r.stderr.startswith(f"voronka: store file '{store}' is damaged at offset ")
-    assert r.stderr.endswith(f"; the 1 records before it are intact and can be salvaged; "
+    assert r.stderr.endswith(f"; the record before it is intact and can be salvaged; "
                              f"run 'voronka salvage {store} NEW.vrk'\n")
     assert "salvage_store" not in r.stderr
     fresh = tmp_path / "fresh.vrk"

@@ -43,9 +43,13 @@ class DamageTest : public ::testing::Test {
 
   // The message an open gives for damage at record `record`.
   std::string damage(size_t record, const std::string& problem) const {
-    return fmt::format("store file '{}' is damaged at offset {}, record {}: {}; the {} records "
-                       "before it are intact and can be salvaged",
-                       path_, spans_[record - 1].offset, record, problem, record - 1);
+    const std::string before =
+        record == 1   ? "no record comes before it"
+        : record == 2 ? "the record before it is intact and can be salvaged"
+                      : fmt::format("the {} records before it are intact and can be salvaged",
+                                    record - 1);
+    return fmt::format("store file '{}' is damaged at offset {}, record {}: {}; {}", path_,
+                       spans_[record - 1].offset, record, problem, before);
   }
 
   // A log whose records have these payloads, framed as the store frames them.
