@@ -403,6 +403,12 @@ def test_text_values_as_the_cli_reads_them():
         assert (r.accepted, r.rejected) == (n - n // 3, n // 3)
         assert r.rejects.error.iloc[0] == "value: 'a\\0' holds a NUL character"
         assert s.deal("A").fields == {"1": "3", "2": "3"}
+        # A repeating column holding True and 1, which hash alike, keeps both texts.
+        flags = pd.DataFrame({"event_id": np.arange(n) + 10_000, "deal_id": "A",
+                              "ts": MARCH_3_9H, "kind": "field_set",
+                              "field": ["x", "y"] * (n // 2), "value": [True, 1] * (n // 2)})
+        assert s.append_events(flags).accepted == n
+        assert s.deal("A").fields == {"1": "3", "2": "3", "x": "True", "y": "1"}
 
 
 def test_column_names_are_checked():

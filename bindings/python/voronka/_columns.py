@@ -159,6 +159,22 @@ def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray, 
     return np.uint64(packed.ctypes.data) + starts, starts == ends, nul
 
 
+def _row_pointers(column: pd.Series, keep: List[Any]
+                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """text_pointers() of a column read row by row (each value encoded)."""
+    n = len(column)
+    missing = column.isna().to_numpy()
+    pointers = np.zeros(n, dtype=np.uint64)
+    blank, nul = missing.copy(), np.zeros(n, dtype=bool)
+    if missing.all():
+        return pointers, blank, nul
+    present = column if not missing.any() else column[~missing]
+    numeric = getattr(column.dtype, "numpy_dtype", column.dtype)  # nullable: its numpy type
+    present = present.to_numpy(dtype=numeric if numeric.kind in "iufb" else object)
+    pointers[~missing], blank[~missing], nul[~missing] = _pack(texts(present), keep)
+    return pointers, blank, nul
+
+
 def text_pointers(column: pd.Series, keep: List[Any]
                   ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pointers (uint64) to each row's text, 0 where the value is missing, a
@@ -176,17 +192,11 @@ def text_pointers(column: pd.Series, keep: List[Any]
         codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
                                       use_na_sentinel=True)
         uniques = np.asarray(uniques)
+        if uniques.dtype == object and _instances(uniques, (bool, np.bool_)).any():
+            # factorize takes True for 1 (they hash alike), whose texts differ.
+            return _row_pointers(column, keep)
     else:
-        missing = column.isna().to_numpy()
-        pointers = np.zeros(n, dtype=np.uint64)
-        blank, nul = missing.copy(), np.zeros(n, dtype=bool)
-        if missing.all():
-            return pointers, blank, nul
-        present = column if not missing.any() else column[~missing]
-        numeric = getattr(column.dtype, "numpy_dtype", column.dtype)  # nullable: its numpy type
-        present = present.to_numpy(dtype=numeric if numeric.kind in "iufb" else object)
-        pointers[~missing], blank[~missing], nul[~missing] = _pack(texts(present), keep)
-        return pointers, blank, nul
+        return _row_pointers(column, keep)
     if len(uniques) == 0:
         return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     unique_pointers, unique_empty, unique_nul = _pack(texts(uniques), keep)
