@@ -13,6 +13,7 @@
 #include "io/csv_columns.hpp"
 #include "io/csv_scanner.hpp"
 #include "io/event_file.hpp"
+#include "model/utf8.hpp"
 #include "voronka/csv.hpp"
 #include "voronka/time.hpp"
 
@@ -28,19 +29,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// A value as messages show it: control characters escaped, a long value cut
-// (at a character boundary).
+// A value as messages show it: control characters and bytes that are not
+// UTF-8 escaped, a long value cut (at a character boundary).
 std::string shown(std::string_view value) {
   constexpr size_t kLimit = 60;
-  const bool cut = value.size() > kLimit;
-  if (cut) {
-    size_t n = kLimit;
-    while (n > 0 && (static_cast<unsigned char>(value[n]) & 0xC0) == 0x80) --n;
-    value = value.substr(0, n);
-  }
   std::string out;
-  out.reserve(value.size());
-  for (const char c : value) {
+  for (const char c : model::utf8_prefix(value, kLimit)) {
     if (c == '\n') {
       out += "\\n";
     } else if (c == '\r') {
@@ -53,7 +47,8 @@ std::string shown(std::string_view value) {
       out += c;
     }
   }
-  if (cut) out += "...";
+  out = model::escape_invalid_utf8(out);
+  if (value.size() > kLimit) out += "...";
   return out;
 }
 
@@ -382,8 +377,8 @@ Status CsvReader::read_header(const CsvRecord& header) {
       return Status(Code::kInvalidArgument,
                     fmt::format("the header has two columns for '{}': column {} ('{}') and "
                                 "column {} ('{}')",
-                                kColumnNames[*column], first + 1, names_[first], field + 1,
-                                name));
+                                kColumnNames[*column], first + 1, shown(names_[first]), field + 1,
+                                shown(name)));
     }
     field_of_[*column] = field;
     column_of_[field] = *column;
@@ -437,10 +432,10 @@ std::string CsvReader::label(size_t field) const {
   if (field >= width_ || (column_of_[field] < 0 && names_[field].empty())) {
     return fmt::format("column {}", field + 1);
   }
-  if (column_of_[field] < 0) return std::string(names_[field]);
+  if (column_of_[field] < 0) return shown(names_[field]);
   const std::string_view ours = kColumnNames[column_of_[field]];
   return names_[field] == ours ? std::string(ours)
-                               : fmt::format("{} ('{}')", ours, names_[field]);
+                               : fmt::format("{} ('{}')", ours, shown(names_[field]));
 }
 
 void CsvReader::read_row(const CsvRecord& record) {

@@ -145,7 +145,8 @@ Status view_of(const EventColumns& columns, size_t row, EventView* out) {
     if (!activity) {
       return Status(Code::kInvalidArgument,
                     fmt::format("deal {}: unknown activity '{}' (call, meeting, email or other)",
-                                view.deal, text(columns.activity)));
+                                model::message_text(view.deal),
+                                model::message_text(text(columns.activity))));
     }
     view.activity = *activity;
   }
@@ -159,9 +160,8 @@ Status check_utf8(const EventView& e) {
   auto invalid = [&](std::string_view field, std::string_view text) {
     return Status(Code::kInvalidArgument,
                   fmt::format("deal {}: event {}: {} '{}' is not valid UTF-8 text",
-                              model::escape_invalid_utf8(e.deal.substr(0, 100)),
-                              model::escape_invalid_utf8(e.event_id.substr(0, 100)), field,
-                              model::escape_invalid_utf8(text.substr(0, 100))));
+                              model::message_text(e.deal), model::message_text(e.event_id), field,
+                              model::message_text(text)));
   };
   const std::pair<std::string_view, std::string_view> texts[] = {
       {"event_id", e.event_id}, {"deal", e.deal},     {"process", e.process},

@@ -11,6 +11,7 @@
 #include "ledger/event_view.hpp"
 #include "ledger/large_vector.hpp"
 #include "model/key_equal.hpp"
+#include "model/utf8.hpp"
 
 namespace voronka {
 
@@ -62,7 +63,7 @@ Status too_long(const EventView& event, size_t bytes, size_t limit) {
   return Status(Code::kLimitExceeded,
                 fmt::format("deal {}: event {} holds {} bytes of text, more than the {} bytes "
                             "a stored event may hold",
-                            event.deal.substr(0, 100), event.event_id.substr(0, 100), bytes,
+                            model::message_text(event.deal), model::message_text(event.event_id), bytes,
                             limit));
 }
 

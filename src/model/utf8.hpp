@@ -40,9 +40,25 @@ inline uint64_t non_ascii_bits(std::string_view text) {
 // bytes, no overlong forms, no surrogates, nothing above U+10FFFF.
 bool is_valid_utf8(std::string_view text);
 
+// The longest prefix of `text` of at most `max_bytes` that does not end
+// inside a character: messages cut long values without splitting one.
+inline std::string_view utf8_prefix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t n = max_bytes;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n);
+}
+
 // `text` with each byte that is not part of a well-formed sequence written
 // as \xHH, for error messages.
 std::string escape_invalid_utf8(std::string_view text);
+
+// `text` as an error message shows it: cut to at most `max_bytes` without
+// splitting a character, and escaped as escape_invalid_utf8 does, so that a
+// message is valid UTF-8 whatever it quotes.
+inline std::string message_text(std::string_view text, size_t max_bytes = 100) {
+  return escape_invalid_utf8(utf8_prefix(text, max_bytes));
+}
 
 }  // namespace voronka::model
 

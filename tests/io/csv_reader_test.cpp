@@ -410,6 +410,23 @@ TEST(CsvReader, NamesAMappedColumnInRejects) {
   EXPECT_EQ(reject.error, "ts ('When'): 'yesterday' is not an ISO 8601 date or date-time");
 }
 
+TEST(CsvReader, MessagesEscapeTextThatIsNotUtf8) {
+  // A cp1251 export: the column "Когда" ("when") and the date "вчера" ("yesterday").
+  CsvOptions options;
+  options.column_map = {{"\xca\xee\xe3\xe4\xe0", "ts"}};
+  const CsvReject reject = only_reject(
+      "event_id,deal_id,\xca\xee\xe3\xe4\xe0,kind\n1,D1,\xe2\xf7\xe5\xf0\xe0,opened\n", options);
+  EXPECT_EQ(reject.error,
+            "ts ('\\xca\\xee\\xe3\\xe4\\xe0'): '\\xe2\\xf7\\xe5\\xf0\\xe0' is not an ISO 8601 "
+            "date or date-time");
+  // A long value is cut between letters: 30 two-byte letters fill 60 bytes.
+  std::string long_kind = "x";
+  for (int i = 0; i < 40; ++i) long_kind += "\xd0\xb4";  // "д"
+  const CsvReject cut = only_reject(std::string(kHeader) + "1,D1,,2025-01-01," + long_kind + ",,,,,,,\n");
+  EXPECT_EQ(cut.error.substr(0, cut.error.find("...") + 3),
+            "kind: '" + long_kind.substr(0, 59) + "...");
+}
+
 TEST(CsvReader, PrefersAMappedColumnToOneOfTheSameName) {
   CsvOptions options;
   options.column_map = {{"Deal ID", "deal_id"}};

@@ -451,7 +451,7 @@ TEST_F(LedgerTest, ColumnarBatchesMatchMessages) {
   const std::vector<EventKind> kinds2 = {EventKind::kActivity, EventKind::kReopened,
                                          EventKind::kReopened};
   const std::vector<std::string_view> process2 = {"", "manual_sale", "typical_sale"};
-  const std::vector<std::string_view> activity2 = {"lunch", "", ""};
+  const std::vector<std::string_view> activity2 = {"lunch\xff", "", ""};  // not UTF-8
   EventColumns more;
   more.size = 3;
   more.event_id = ids2;
@@ -462,7 +462,7 @@ TEST_F(LedgerTest, ColumnarBatchesMatchMessages) {
   more.activity = activity2;
   const auto results = ledger_.append(more);
   EXPECT_EQ(results[0].status.message(),
-            "deal C: unknown activity 'lunch' (call, meeting, email or other)");
+            "deal C: unknown activity 'lunch\\xff' (call, meeting, email or other)");
   EXPECT_EQ(results[1].status.message(),
             "deal C: belongs to process 'typical_sale', the event names 'manual_sale'");
   EXPECT_TRUE(results[2].status);

@@ -49,5 +49,26 @@ TEST(Utf8, EscapesOnlyTheBytesThatDoNotBelong) {
   EXPECT_EQ(escape_invalid_utf8("ok"), "ok");
 }
 
+TEST(Utf8, APrefixNeverEndsInsideACharacter) {
+  const std::string ivan = "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd";  // "Иван", two bytes a letter
+  EXPECT_EQ(utf8_prefix(ivan, 8), ivan);
+  EXPECT_EQ(utf8_prefix(ivan, 100), ivan);
+  EXPECT_EQ(utf8_prefix(ivan, 4), "\xd0\x98\xd0\xb2");
+  EXPECT_EQ(utf8_prefix(ivan, 3), "\xd0\x98");  // not the first byte of "в"
+  EXPECT_EQ(utf8_prefix(ivan, 1), "");
+  EXPECT_EQ(utf8_prefix("\xe2\x82\xac!", 2), "");  // a three-byte "€"
+  EXPECT_EQ(utf8_prefix("abc", 2), "ab");
+}
+
+TEST(Utf8, AMessageTextIsValidWhateverItQuotes) {
+  std::string long_russian;
+  for (int i = 0; i < 60; ++i) long_russian += "\xd0\xb4";  // 120 bytes of "д"
+  const std::string shown = message_text(long_russian);
+  EXPECT_EQ(shown.size(), 100u);
+  EXPECT_TRUE(is_valid_utf8(shown));
+  EXPECT_EQ(message_text(long_russian.substr(1), 100).size(), 4u + 98u);  // "\xb4" then 49 letters
+  EXPECT_EQ(message_text("\xc8\xe2\xe0\xed", 3), "\\xc8\\xe2\\xe0");
+}
+
 }  // namespace
 }  // namespace voronka::model

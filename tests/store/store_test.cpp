@@ -614,6 +614,18 @@ TEST(Store, EventsWithTooMuchTextAreRejected) {
   Ledger ledger;
   for (const auto& p : generator_processes()) ASSERT_TRUE(ledger.add_process(p));
   for (const auto& r : ledger.append(columns)) EXPECT_EQ(r.outcome, Outcome::kAccepted);
+
+  // The message quotes the first 100 bytes of a long deal key without
+  // splitting a letter: "D" and 49 two-byte letters.
+  std::string russian_deal = "D";
+  for (size_t i = 0; i < Store::kMaxEventTextBytes / 2; ++i) russian_deal += "\xd0\xb4";  // "д"
+  std::string shown_deal = "D";
+  for (int i = 0; i < 49; ++i) shown_deal += "\xd0\xb4";
+  ASSERT_TRUE(store->append(std::vector<v1::Event>{opened("8", russian_deal, 100)}, &results));
+  EXPECT_EQ(results[0].status.message(),
+            fmt::format("deal {}: event 8 holds {} bytes of text, more than the {} bytes a "
+                        "stored event may hold",
+                        shown_deal, russian_deal.size() + 21, Store::kMaxEventTextBytes));  // + id, process, owner, client
 }
 
 TEST(Store, MemoryStoresOfferTheSameApiWithoutAFile) {
