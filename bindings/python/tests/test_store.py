@@ -409,6 +409,10 @@ def test_text_values_as_the_cli_reads_them():
                               "field": ["x", "y"] * (n // 2), "value": [True, 1] * (n // 2)})
         assert s.append_events(flags).accepted == n
         assert s.deal("A").fields == {"1": "3", "2": "3", "x": "True", "y": "1"}
+        # Whichever comes first.
+        assert s.append_events(flags.assign(event_id=flags.event_id + n,
+                                            value=[1, True] * (n // 2))).accepted == n
+        assert s.deal("A").fields == {"1": "3", "2": "3", "x": "1", "y": "True"}
 
 
 def test_column_names_are_checked():
@@ -496,6 +500,12 @@ def test_times_kinds_and_amounts_as_the_cli_reads_them():
         assert s.deal("U").amount == 7
         r = s.append_events(big.assign(event_id="u4", amount=np.int64(-2 ** 63)).iloc[:1])
         assert list(r.rejects.error) == ["amount: '-9223372036854775808' is out of range"]
+        # A flag is no kind, though it hashes as the kind number 1 does.
+        flags = pd.DataFrame({"event_id": ["f1", "f2"], "deal_id": ["F1", "F2"],
+                              "process": "sale", "ts": t, "kind": [True, 1]})
+        r = s.append_events(flags)
+        assert list(r.rejects.error) == [f"kind: 'True' is not an event kind; the kinds are {kinds}"]
+        assert s.deal("F2").status == "open"
         # The batch reads every time the C parser reads, as the C parser does.
         texts = ["2025-03-03", "2025-03-03T09:00", "2025-03-03 09:00:00.1234+03", "1400-01-01",
                  "2025-03-03T09:00:00-0130", "2025-02-29", "1399-12-31", "2025-03-03T24:00",

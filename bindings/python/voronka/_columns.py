@@ -162,6 +162,15 @@ def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray, 
 def _row_pointers(column: pd.Series, keep: List[Any]
                   ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """text_pointers() of a column read row by row (each value encoded)."""
+    if column.dtype == object:
+        # Nearly always every value is text. Then the join that packs them
+        # is the only pass over the objects, where testing first for
+        # missing values and for text took two more: over millions of
+        # objects scattered in memory, each pass costs as much as the join.
+        try:
+            return _pack(column.to_numpy(), keep)
+        except TypeError:
+            pass  # a missing value, or one that is not text
     n = len(column)
     missing = column.isna().to_numpy()
     pointers = np.zeros(n, dtype=np.uint64)
@@ -173,6 +182,14 @@ def _row_pointers(column: pd.Series, keep: List[Any]
     present = present.to_numpy(dtype=numeric if numeric.kind in "iufb" else object)
     pointers[~missing], blank[~missing], nul[~missing] = _pack(texts(present), keep)
     return pointers, blank, nul
+
+
+def _hides_flags(uniques: np.ndarray) -> bool:
+    """Whether factorize may have taken a flag for a number or a number for
+    a flag: True, 1 and 1.0 hash alike, and the first one seen stands for
+    all of them, though their texts and kinds differ. Only a column of
+    objects holding something other than text can mix them."""
+    return uniques.dtype == object and not _instances(uniques, str).all()
 
 
 def text_pointers(column: pd.Series, keep: List[Any]
@@ -192,17 +209,20 @@ def text_pointers(column: pd.Series, keep: List[Any]
         codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
                                       use_na_sentinel=True)
         uniques = np.asarray(uniques)
-        if uniques.dtype == object and _instances(uniques, (bool, np.bool_)).any():
-            # factorize takes True for 1 (they hash alike), whose texts differ.
+        if _hides_flags(uniques):
             return _row_pointers(column, keep)
     else:
         return _row_pointers(column, keep)
     if len(uniques) == 0:
         return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     unique_pointers, unique_empty, unique_nul = _pack(texts(uniques), keep)
-    # Code -1 (missing) picks the appended NULL pointer and "empty".
-    return (np.append(unique_pointers, np.uint64(0))[codes],
-            np.append(unique_empty, True)[codes], np.append(unique_nul, False)[codes])
+    # Code -1 (missing) picks the appended NULL pointer and "empty". The
+    # masks are gathered only when a distinct value is empty or holds a NUL:
+    # a comparison costs a fraction of a gather over millions of rows.
+    pointers = np.append(unique_pointers, np.uint64(0))[codes]
+    blank = np.append(unique_empty, True)[codes] if unique_empty.any() else codes == -1
+    nul = np.append(unique_nul, False)[codes] if unique_nul.any() else np.zeros(n, dtype=bool)
+    return pointers, blank, nul
 
 
 def kind_code(value: Any) -> int:
@@ -220,21 +240,23 @@ def kind_code(value: Any) -> int:
 def _kind_codes(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """vrk_event_kind of each row, with masks of missing (NA or empty) and
     unknown kinds."""
-    missing = column.isna().to_numpy()
-    if pd.api.types.is_integer_dtype(column.dtype) and not missing.any():
+    if pd.api.types.is_integer_dtype(column.dtype) and not column.hasnans:
         values = column.to_numpy(dtype=np.int64)
         bad = (values < 1) | (values > len(KINDS))
-        return np.where(bad, 0, values).astype(np.uint8), missing, bad
+        return np.where(bad, 0, values).astype(np.uint8), np.zeros(len(values), dtype=bool), bad
+    # Each distinct value is read once; code -1 is a missing one.
     codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
                                   use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
-    mapped = np.array([kind_code(u) for u in uniques] + [0], dtype=np.uint8)  # per distinct value
-    empty = np.append(uniques == "", False)[codes]
-    kinds = mapped[codes]  # code -1 reads the trailing 0
-    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) != "string":
-        # factorize takes True for 1 (they hash alike): a flag is no kind.
-        kinds[_instances(column.to_numpy(dtype=object), (bool, np.bool_))] = 0
-    missing |= empty
+    if _hides_flags(uniques):
+        values = column.to_numpy(dtype=object)
+        kinds = np.fromiter(map(kind_code, values), dtype=np.uint8, count=len(values))
+        empty = values == ""
+    else:
+        mapped = np.array([kind_code(u) for u in uniques] + [0], dtype=np.uint8)
+        kinds = mapped[codes]  # code -1 reads the trailing 0
+        empty = np.append(uniques == "", False)[codes]
+    missing = (codes == -1) | empty
     bad = ~missing & (kinds == 0)
     return kinds, missing, bad
 
