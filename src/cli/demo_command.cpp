@@ -77,11 +77,15 @@ void run_demo(const std::string& dir, uint64_t deals, Context& context) {
   if (owners->size() > 10) owners->DeleteSubrange(10, owners->size() - 10);
   context.out << render(report, Format::kTable) << "\n";
 
-  fmt::print(context.out,
-             "files in {}:\n  {}  the store\n  events.csv  the sample events\n  "
-             "typical_sale.json, manual_sale.json  the processes\n  report.html  the funnel "
-             "charts\ntry: voronka report conversion {} --process typical_sale\n",
-             dir, fs::path(store_path).filename().string(), store_path);
+  const std::pair<std::string, std::string_view> files[] = {
+      {fs::path(store_path).filename().string(), "the store"},
+      {"events.csv", "the sample events"},
+      {"typical_sale.json, manual_sale.json", "the processes"},
+      {"report.html", "the funnel charts"}};
+  fmt::print(context.out, "files in {}:\n", dir);
+  for (const auto& [name, what] : files) fmt::print(context.out, "  {:<35}  {}\n", name, what);
+  fmt::print(context.out, "try: voronka report conversion {} --process typical_sale\n",
+             store_path);
 }
 
 }  // namespace
