@@ -55,17 +55,18 @@ Status Scope::init(const ledger::State& state, const v1::Filter& filter) {
     }
   }
 
+  unfiltered_ = !matches_nothing_ && owners_.empty() && clients_.empty() && fields_.empty();
   reader_ = std::make_unique<DealReader>(state, as_of_);
   funnel_ = std::make_unique<FunnelMap>(catalog, versions_);
   return Status::ok();
 }
 
-bool Scope::matches(uint32_t deal, const DealAt& at) const {
+bool Scope::passes_filters(uint32_t deal, uint32_t owner, uint32_t client) const {
   if (matches_nothing_) return false;
-  if (!owners_.empty() && !std::binary_search(owners_.begin(), owners_.end(), at.owner)) {
+  if (!owners_.empty() && !std::binary_search(owners_.begin(), owners_.end(), owner)) {
     return false;
   }
-  if (!clients_.empty() && !std::binary_search(clients_.begin(), clients_.end(), at.client)) {
+  if (!clients_.empty() && !std::binary_search(clients_.begin(), clients_.end(), client)) {
     return false;
   }
   for (const auto& [key, value] : fields_) {
@@ -95,15 +96,15 @@ uint32_t Groups::group_for(uint64_t id, const std::string& key) {
   return group;
 }
 
-uint32_t Groups::of(uint32_t deal, const DealAt& at, int64_t date) {
+uint32_t Groups::group_of(uint32_t deal, uint32_t owner, uint32_t client, int64_t date) {
   const ledger::State& s = scope_.state();
   switch (breakdown_.by()) {
     case v1::Breakdown::NONE:
       return 0;
     case v1::Breakdown::OWNER:
-      return lookup(at.owner, [&] { return std::string(s.owners.str(at.owner)); });
+      return lookup(owner, [&] { return std::string(s.owners.str(owner)); });
     case v1::Breakdown::CLIENT:
-      return lookup(at.client, [&] { return std::string(s.clients.str(at.client)); });
+      return lookup(client, [&] { return std::string(s.clients.str(client)); });
     case v1::Breakdown::PROCESS: {
       const uint16_t version = s.deals.version[deal];
       return lookup(version, [&] { return s.catalog.version(version).key(); });

@@ -56,10 +56,16 @@ class Scope {
   bool covers(uint32_t deal) const {
     return version_covered_[state_->deals.version[deal]] && reader_->exists(deal);
   }
-  // Whether the deal passes the owner, client and field filters.
-  bool matches(uint32_t deal, const DealAt& at) const;
+  // Whether the deal passes the owner, client and field filters. Inline,
+  // and handing on values rather than `at`: a scan's DealAt then stays in
+  // registers, and the columns a report does not read are never loaded.
+  bool matches(uint32_t deal, const DealAt& at) const {
+    return unfiltered_ || passes_filters(deal, at.owner, at.client);
+  }
 
  private:
+  bool passes_filters(uint32_t deal, uint32_t owner, uint32_t client) const;
+
   const ledger::State* state_ = nullptr;
   int64_t as_of_ = 0;
   bool as_of_given_ = false;
@@ -71,6 +77,7 @@ class Scope {
   std::unique_ptr<DealReader> reader_;
   std::unique_ptr<FunnelMap> funnel_;
   bool matches_nothing_ = false;
+  bool unfiltered_ = true;  // no owner, client or field filter
   std::vector<uint32_t> owners_, clients_;             // sorted ids; empty = any
   std::vector<std::pair<uint32_t, uint32_t>> fields_;  // (key, value) ids
 };
@@ -83,22 +90,29 @@ class Groups {
 
   bool active() const { return breakdown_.by() != v1::Breakdown::NONE; }
   // The breakdown group of a deal; `date` is the report's date for time
-  // buckets. 0 when the report has no breakdown.
-  uint32_t of(uint32_t deal, const DealAt& at, int64_t date);
+  // buckets. 0 when the report has no breakdown. (Values are handed on, as
+  // Scope::matches does.)
+  uint32_t of(uint32_t deal, const DealAt& at, int64_t date) {
+    return group_of(deal, at.owner, at.client, date);
+  }
   size_t size() const { return keys_.size(); }
   const std::string& key(uint32_t group) const { return keys_[group]; }
 
   // Tallies a deal: runs `add` on the whole's accumulator, accs[0], and with
   // a breakdown on the deal's group's, made as a copy of `fresh` when the
   // group is new.
+  // `add` has one call site, so that it is inlined however large it is.
   template <typename Acc, typename Add>
   void tally(std::vector<Acc>& accs, const Acc& fresh, uint32_t deal, const DealAt& at,
              int64_t date, Add&& add) {
-    add(accs[0]);
-    if (!active()) return;
-    const uint32_t group = of(deal, at, date);
-    if (group >= accs.size()) accs.resize(group + 1, fresh);
-    add(accs[group]);
+    uint32_t targets[2] = {0, 0};
+    int count = 1;
+    if (active()) {
+      targets[1] = of(deal, at, date);
+      if (targets[1] >= accs.size()) accs.resize(targets[1] + 1, fresh);
+      count = 2;
+    }
+    for (int i = 0; i < count; ++i) add(accs[targets[i]]);
   }
   // A temporary `fresh` would be built for every deal, which cost the
   // durations report more than all its other work; name one per report.
@@ -107,6 +121,7 @@ class Groups {
              int64_t date, Add&& add) = delete;
 
  private:
+  uint32_t group_of(uint32_t deal, uint32_t owner, uint32_t client, int64_t date);
   // The group of a label, made on first sight.
   uint32_t label_group(const std::string& key);
   // The group of an interned id (owner, client, process version, field
