@@ -1863,6 +1863,91 @@ static void TestCsvImport(void) {
   remove(rejects);
 }
 
+/* The rejects file is checked and opened before anything is recorded, and
+   is never the input or a file of the store. */
+static void TestCsvRejectsPath(void) {
+  static const char kCsv[] =
+      "event_id,deal_id,process,ts,kind,amount\n"
+      "1,D1,line,2025-03-03,opened,1000\n"
+      "2,D2,line,2025-03-03,opened,-5\n";
+  char csv[300], rejects[300], bad_rejects[300], lock[400];
+  char* text;
+  vrk_store* store = NULL;
+  vrk_import_stats stats;
+  vrk_store_stats store_stats;
+  vrk_csv_options options;
+  StartPhase("CSV rejects file");
+  Path(csv, "rejected.csv");
+  Path(rejects, "rejected.rejects.csv");
+  Path(bad_rejects, "no/such/dir/rejects.csv");
+  Path(store_path, "rejects.vrk");
+  RemoveStoreFiles(store_path);
+  WriteFile(csv, kCsv);
+  CheckOk(vrk_store_open(&store, store_path, NULL));
+  CheckOk(vrk_store_add_process(NULL, NULL, store, kLineProcess));
+  vrk_csv_options_init(&options);
+  stats.size = sizeof stats;
+  store_stats.size = sizeof store_stats;
+
+  /* A rejects file that cannot be written fails the import before it
+     records anything. */
+  options.rejects_path = bad_rejects;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_IO);
+  CheckLastError("cannot write the rejects file");
+  CheckOk(vrk_store_get_stats(&store_stats, store));
+  CheckCondition(store_stats.events == 0);
+
+  /* The rejects file would overwrite the input, the store or its lock. */
+  options.rejects_path = csv;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_INVALID_ARGUMENT);
+  CheckLastError("would overwrite the input file; write the rejects to another file");
+  text = ReadFile(csv);
+  CheckText(kCsv, text);
+  free(text);
+  options.rejects_path = store_path;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_INVALID_ARGUMENT);
+  CheckLastError("would overwrite the store;");
+  sprintf(lock, "%s.lock", store_path);
+  options.rejects_path = lock;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_INVALID_ARGUMENT);
+  CheckLastError("would overwrite a file of the store;");
+  CheckOk(vrk_store_get_stats(&store_stats, store));
+  CheckCondition(store_stats.events == 0);
+
+  /* A rejects file of an import that fails is removed, not left empty. */
+  WriteFile(rejects, "old\n");
+  vrk_store_close(store);
+  {
+    vrk_store_options read_only;
+    vrk_store_options_init(&read_only);
+    read_only.read_only = 1;
+    CheckOk(vrk_store_open(&store, store_path, &read_only));
+  }
+  options.rejects_path = rejects;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_INVALID_ARGUMENT);
+  CheckLastError("read-only");
+  CheckCondition(access(rejects, F_OK) != 0);
+  vrk_store_close(store);
+
+  /* A good path: the store is whole and the rejects are written. */
+  CheckOk(vrk_store_open(&store, store_path, NULL));
+  CheckOk(vrk_store_import_csv(&stats, store, csv, &options));
+  CheckCondition(stats.rows == 2 && stats.accepted == 1 && stats.rejected == 1);
+  text = ReadFile(rejects);
+  CheckText("event_id,deal_id,process,ts,kind,amount,line,error\n"
+            "2,D2,line,2025-03-03,opened,-5,3,deal D2: amount -5 is negative\n",
+            text);
+  free(text);
+  vrk_store_close(store);
+  CheckOk(vrk_store_open(&store, store_path, NULL));
+  CheckOk(vrk_store_get_stats(&store_stats, store));
+  CheckCondition(store_stats.events == 1);
+  vrk_store_close(store);
+  RemoveStoreFiles(store_path);
+  remove(csv);
+  remove(rejects);
+}
+
 int main(void) {
   const char* tmp = getenv("TMPDIR");
   sprintf(dir, "%s/vrk_c_api_XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
@@ -1884,6 +1969,7 @@ int main(void) {
   TestFileStores();
   TestDamage();
   TestCsvImport();
+  TestCsvRejectsPath();
 
   CheckCondition(rmdir(dir) == 0);
   fprintf(stderr, "PASS\n");

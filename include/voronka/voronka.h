@@ -527,7 +527,9 @@ typedef struct vrk_csv_options {
   size_t map_count;
   int time_format;             /* a vrk_csv_time_format for the `ts` column; VRK_CSV_TIME_ISO8601 */
   /* Where to write the rows that were not recorded (the header plus the
-     columns `line` and `error`); empty when every row was. NULL: nowhere. */
+     columns `line` and `error`); empty when every row was. NULL: nowhere.
+     Neither the input file nor a file of the store. It is opened before
+     anything is appended, and removed when the import fails. */
   const char* rejects_path;
 } vrk_csv_options;
 
@@ -547,9 +549,11 @@ typedef struct vrk_import_stats {
    written to options->rejects_path), not fatal. `options` NULL means the
    defaults; `out` may be NULL. Errors: VRK_INVALID_ARGUMENT (NULL store or
    path, a wrong size, a bad mapping, a file without a header or a required
-   column, a read-only store), VRK_NOT_FOUND (no file), VRK_IO (reading the
-   file, writing the rejects or the log). Threads: serialised with the
-   other writes. */
+   column, a rejects path naming the input or a file of the store, a
+   read-only store), VRK_NOT_FOUND (no file), VRK_IO (reading the file,
+   writing the rejects or the log; a rejects file that cannot be created
+   fails the import before it appends anything). Threads: serialised with
+   the other writes. */
 VRK_API int vrk_store_import_csv(vrk_import_stats* out, vrk_store* store, const char* path,
                                  const vrk_csv_options* options);
 
