@@ -20,6 +20,7 @@
  */
 #define _XOPEN_SOURCE 700 /* mkdtemp, rmdir */
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1185,7 +1186,35 @@ static void TestForecastWhatIfWindow(void) {
     o.stage_count = 0;
     o.inflow = -1;
     CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
-    CheckText("what-if: multipliers must not be negative", vrk_last_error());
+    CheckText("what-if: inflow is -1; it must be a finite number, 0 or more", vrk_last_error());
+    /* NaN and infinity are no multipliers either (NaN fails every
+       comparison, so it must not slip past the test for negatives). */
+    o.inflow = 0;
+    o.all_stages = NAN;
+    CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
+    CheckText("what-if: all_stages is nan; it must be a finite number, 0 or more",
+              vrk_last_error());
+    o.all_stages = 0;
+    o.sensitivity_step = INFINITY;
+    CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
+    CheckText("what-if: sensitivity_step is inf; it must be a finite number, 0 or more",
+              vrk_last_error());
+    o.sensitivity_step = 0;
+    {
+      const char* nan_stages[] = {"b"};
+      const double nan_multipliers[] = {NAN};
+      o.stages = nan_stages;
+      o.multipliers = nan_multipliers;
+      o.stage_count = 1;
+      CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
+      CheckText("what-if: the multiplier of stage 'b' is nan; it must be a finite number, 0 or "
+                "more",
+                vrk_last_error());
+      CheckStatus(vrk_store_report_json(&r, store, "{\"whatif\": {\"inflow\": \"NaN\"}}"),
+                  VRK_INVALID_ARGUMENT);
+      CheckText("what-if: inflow is nan; it must be a finite number, 0 or more", vrk_last_error());
+      o.stage_count = 0;
+    }
     o.size = 0;
     CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
     CheckStatus(vrk_store_report_whatif(&r, NULL, NULL), VRK_INVALID_ARGUMENT);
