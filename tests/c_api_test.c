@@ -878,6 +878,25 @@ static void TestSnapshot(void) {
     o.filter.field_values = owners;
     CheckStatus(vrk_store_report_snapshot(&r, store, &o), VRK_INVALID_ARGUMENT);
     CheckText("vrk_snapshot_options.filter: field 0 has a NULL key or value", vrk_last_error());
+    /* A field given twice: with the same value it is one condition; with
+       two values no deal meets both, and the filter is refused rather than
+       keeping only the last. */
+    {
+      const char* twice_keys[] = {"signed", "signed"};
+      const char* twice_values[] = {"yes", "yes"};
+      vrk_snapshot_options_init(&o);
+      o.filter.field_keys = twice_keys;
+      o.filter.field_values = twice_values;
+      o.filter.field_count = 2;
+      CheckOk(vrk_store_report_snapshot(&r, store, &o));
+      vrk_report_free(r);
+      twice_values[1] = "no";
+      CheckStatus(vrk_store_report_snapshot(&r, store, &o), VRK_INVALID_ARGUMENT);
+      CheckCondition(r == NULL);
+      CheckText("vrk_snapshot_options.filter: field 'signed' is given twice, as 'yes' and 'no'; "
+                "no deal has both",
+                vrk_last_error());
+    }
     vrk_snapshot_options_init(&o);
     o.breakdown.by = 8;
     CheckStatus(vrk_store_report_snapshot(&r, store, &o), VRK_INVALID_ARGUMENT);

@@ -774,9 +774,9 @@ typedef struct vrk_report vrk_report;
 /* Run a report over the store's deals; `options` NULL means the defaults.
    The caller frees *out with vrk_report_free(). Errors:
    VRK_INVALID_ARGUMENT (NULL out or store, a wrong options->size, an enum
-   value out of range, NULL entries in the filter's arrays, a period that
-   ends before it starts, a what-if multiplier that is negative, NaN or
-   infinite, ...), VRK_NOT_FOUND (an unknown process in the
+   value out of range, NULL entries in the filter's arrays, a filter field
+   given twice with different values, a period that ends before it starts,
+   a what-if multiplier that is negative, NaN or infinite, ...), VRK_NOT_FOUND (an unknown process in the
    filter, an unknown stage among the what-if multipliers). Threads: any;
    reports run concurrently with each other and with one writer. */
 VRK_API int vrk_store_report_snapshot(vrk_report** out, const vrk_store* store,
