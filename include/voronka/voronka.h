@@ -142,7 +142,8 @@ VRK_API int vrk_time_parse(int64_t* out, const char* text);
 
 /* Writes a time as "2025-01-31T14:05:09Z" (".250" added when the
    milliseconds are not 0). The caller frees *out with vrk_buf_free().
-   Errors: VRK_INVALID_ARGUMENT for a NULL out. Threads: any. */
+   Errors: VRK_INVALID_ARGUMENT for a NULL out and for a time outside the
+   years 1400 to 9999 (*out is then {NULL, 0}). Threads: any. */
 VRK_API int vrk_time_format(vrk_buf* out, int64_t ms);
 
 /* ------------------------------------------------------------------------
