@@ -20,6 +20,7 @@
  */
 #define _XOPEN_SOURCE 700 /* mkdtemp, rmdir */
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -877,6 +878,25 @@ static void TestSnapshot(void) {
     o.filter.field_values = owners;
     CheckStatus(vrk_store_report_snapshot(&r, store, &o), VRK_INVALID_ARGUMENT);
     CheckText("vrk_snapshot_options.filter: field 0 has a NULL key or value", vrk_last_error());
+    /* A field given twice: with the same value it is one condition; with
+       two values no deal meets both, and the filter is refused rather than
+       keeping only the last. */
+    {
+      const char* twice_keys[] = {"signed", "signed"};
+      const char* twice_values[] = {"yes", "yes"};
+      vrk_snapshot_options_init(&o);
+      o.filter.field_keys = twice_keys;
+      o.filter.field_values = twice_values;
+      o.filter.field_count = 2;
+      CheckOk(vrk_store_report_snapshot(&r, store, &o));
+      vrk_report_free(r);
+      twice_values[1] = "no";
+      CheckStatus(vrk_store_report_snapshot(&r, store, &o), VRK_INVALID_ARGUMENT);
+      CheckCondition(r == NULL);
+      CheckText("vrk_snapshot_options.filter: field 'signed' is given twice, as 'yes' and 'no'; "
+                "no deal has both",
+                vrk_last_error());
+    }
     vrk_snapshot_options_init(&o);
     o.breakdown.by = 8;
     CheckStatus(vrk_store_report_snapshot(&r, store, &o), VRK_INVALID_ARGUMENT);
@@ -1185,7 +1205,35 @@ static void TestForecastWhatIfWindow(void) {
     o.stage_count = 0;
     o.inflow = -1;
     CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
-    CheckText("what-if: multipliers must not be negative", vrk_last_error());
+    CheckText("what-if: inflow is -1; it must be a finite number, 0 or more", vrk_last_error());
+    /* NaN and infinity are no multipliers either (NaN fails every
+       comparison, so it must not slip past the test for negatives). */
+    o.inflow = 0;
+    o.all_stages = NAN;
+    CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
+    CheckText("what-if: all_stages is nan; it must be a finite number, 0 or more",
+              vrk_last_error());
+    o.all_stages = 0;
+    o.sensitivity_step = INFINITY;
+    CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
+    CheckText("what-if: sensitivity_step is inf; it must be a finite number, 0 or more",
+              vrk_last_error());
+    o.sensitivity_step = 0;
+    {
+      const char* nan_stages[] = {"b"};
+      const double nan_multipliers[] = {NAN};
+      o.stages = nan_stages;
+      o.multipliers = nan_multipliers;
+      o.stage_count = 1;
+      CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
+      CheckText("what-if: the multiplier of stage 'b' is nan; it must be a finite number, 0 or "
+                "more",
+                vrk_last_error());
+      CheckStatus(vrk_store_report_json(&r, store, "{\"whatif\": {\"inflow\": \"NaN\"}}"),
+                  VRK_INVALID_ARGUMENT);
+      CheckText("what-if: inflow is nan; it must be a finite number, 0 or more", vrk_last_error());
+      o.stage_count = 0;
+    }
     o.size = 0;
     CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
     CheckStatus(vrk_store_report_whatif(&r, NULL, NULL), VRK_INVALID_ARGUMENT);
@@ -1863,6 +1911,91 @@ static void TestCsvImport(void) {
   remove(rejects);
 }
 
+/* The rejects file is checked and opened before anything is recorded, and
+   is never the input or a file of the store. */
+static void TestCsvRejectsPath(void) {
+  static const char kCsv[] =
+      "event_id,deal_id,process,ts,kind,amount\n"
+      "1,D1,line,2025-03-03,opened,1000\n"
+      "2,D2,line,2025-03-03,opened,-5\n";
+  char csv[300], rejects[300], bad_rejects[300], lock[400];
+  char* text;
+  vrk_store* store = NULL;
+  vrk_import_stats stats;
+  vrk_store_stats store_stats;
+  vrk_csv_options options;
+  StartPhase("CSV rejects file");
+  Path(csv, "rejected.csv");
+  Path(rejects, "rejected.rejects.csv");
+  Path(bad_rejects, "no/such/dir/rejects.csv");
+  Path(store_path, "rejects.vrk");
+  RemoveStoreFiles(store_path);
+  WriteFile(csv, kCsv);
+  CheckOk(vrk_store_open(&store, store_path, NULL));
+  CheckOk(vrk_store_add_process(NULL, NULL, store, kLineProcess));
+  vrk_csv_options_init(&options);
+  stats.size = sizeof stats;
+  store_stats.size = sizeof store_stats;
+
+  /* A rejects file that cannot be written fails the import before it
+     records anything. */
+  options.rejects_path = bad_rejects;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_IO);
+  CheckLastError("cannot write the rejects file");
+  CheckOk(vrk_store_get_stats(&store_stats, store));
+  CheckCondition(store_stats.events == 0);
+
+  /* The rejects file would overwrite the input, the store or its lock. */
+  options.rejects_path = csv;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_INVALID_ARGUMENT);
+  CheckLastError("would overwrite the input file; write the rejects to another file");
+  text = ReadFile(csv);
+  CheckText(kCsv, text);
+  free(text);
+  options.rejects_path = store_path;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_INVALID_ARGUMENT);
+  CheckLastError("would overwrite the store;");
+  sprintf(lock, "%s.lock", store_path);
+  options.rejects_path = lock;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_INVALID_ARGUMENT);
+  CheckLastError("would overwrite a file of the store;");
+  CheckOk(vrk_store_get_stats(&store_stats, store));
+  CheckCondition(store_stats.events == 0);
+
+  /* A rejects file of an import that fails is removed, not left empty. */
+  WriteFile(rejects, "old\n");
+  vrk_store_close(store);
+  {
+    vrk_store_options read_only;
+    vrk_store_options_init(&read_only);
+    read_only.read_only = 1;
+    CheckOk(vrk_store_open(&store, store_path, &read_only));
+  }
+  options.rejects_path = rejects;
+  CheckStatus(vrk_store_import_csv(&stats, store, csv, &options), VRK_INVALID_ARGUMENT);
+  CheckLastError("read-only");
+  CheckCondition(access(rejects, F_OK) != 0);
+  vrk_store_close(store);
+
+  /* A good path: the store is whole and the rejects are written. */
+  CheckOk(vrk_store_open(&store, store_path, NULL));
+  CheckOk(vrk_store_import_csv(&stats, store, csv, &options));
+  CheckCondition(stats.rows == 2 && stats.accepted == 1 && stats.rejected == 1);
+  text = ReadFile(rejects);
+  CheckText("event_id,deal_id,process,ts,kind,amount,line,error\n"
+            "2,D2,line,2025-03-03,opened,-5,3,deal D2: amount -5 is negative\n",
+            text);
+  free(text);
+  vrk_store_close(store);
+  CheckOk(vrk_store_open(&store, store_path, NULL));
+  CheckOk(vrk_store_get_stats(&store_stats, store));
+  CheckCondition(store_stats.events == 1);
+  vrk_store_close(store);
+  RemoveStoreFiles(store_path);
+  remove(csv);
+  remove(rejects);
+}
+
 int main(void) {
   const char* tmp = getenv("TMPDIR");
   sprintf(dir, "%s/vrk_c_api_XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
@@ -1884,6 +2017,7 @@ int main(void) {
   TestFileStores();
   TestDamage();
   TestCsvImport();
+  TestCsvRejectsPath();
 
   CheckCondition(rmdir(dir) == 0);
   fprintf(stderr, "PASS\n");

@@ -142,7 +142,8 @@ VRK_API int vrk_time_parse(int64_t* out, const char* text);
 
 /* Writes a time as "2025-01-31T14:05:09Z" (".250" added when the
    milliseconds are not 0). The caller frees *out with vrk_buf_free().
-   Errors: VRK_INVALID_ARGUMENT for a NULL out. Threads: any. */
+   Errors: VRK_INVALID_ARGUMENT for a NULL out and for a time outside the
+   years 1400 to 9999 (*out is then {NULL, 0}). Threads: any. */
 VRK_API int vrk_time_format(vrk_buf* out, int64_t ms);
 
 /* ------------------------------------------------------------------------
@@ -527,7 +528,9 @@ typedef struct vrk_csv_options {
   size_t map_count;
   int time_format;             /* a vrk_csv_time_format for the `ts` column; VRK_CSV_TIME_ISO8601 */
   /* Where to write the rows that were not recorded (the header plus the
-     columns `line` and `error`); empty when every row was. NULL: nowhere. */
+     columns `line` and `error`); empty when every row was. NULL: nowhere.
+     Neither the input file nor a file of the store. It is opened before
+     anything is appended, and removed when the import fails. */
   const char* rejects_path;
 } vrk_csv_options;
 
@@ -547,9 +550,11 @@ typedef struct vrk_import_stats {
    written to options->rejects_path), not fatal. `options` NULL means the
    defaults; `out` may be NULL. Errors: VRK_INVALID_ARGUMENT (NULL store or
    path, a wrong size, a bad mapping, a file without a header or a required
-   column, a read-only store), VRK_NOT_FOUND (no file), VRK_IO (reading the
-   file, writing the rejects or the log). Threads: serialised with the
-   other writes. */
+   column, a rejects path naming the input or a file of the store, a
+   read-only store), VRK_NOT_FOUND (no file), VRK_IO (reading the file,
+   writing the rejects or the log; a rejects file that cannot be created
+   fails the import before it appends anything). Threads: serialised with
+   the other writes. */
 VRK_API int vrk_store_import_csv(vrk_import_stats* out, vrk_store* store, const char* path,
                                  const vrk_csv_options* options);
 
@@ -770,8 +775,9 @@ typedef struct vrk_report vrk_report;
 /* Run a report over the store's deals; `options` NULL means the defaults.
    The caller frees *out with vrk_report_free(). Errors:
    VRK_INVALID_ARGUMENT (NULL out or store, a wrong options->size, an enum
-   value out of range, NULL entries in the filter's arrays, a period that
-   ends before it starts, ...), VRK_NOT_FOUND (an unknown process in the
+   value out of range, NULL entries in the filter's arrays, a filter field
+   given twice with different values, a period that ends before it starts,
+   a what-if multiplier that is negative, NaN or infinite, ...), VRK_NOT_FOUND (an unknown process in the
    filter, an unknown stage among the what-if multipliers). Threads: any;
    reports run concurrently with each other and with one writer. */
 VRK_API int vrk_store_report_snapshot(vrk_report** out, const vrk_store* store,

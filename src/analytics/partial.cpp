@@ -1,6 +1,8 @@
 // The public report API: options checked, partial state computed under the
 // ledger's shared lock, merged and finished.
+#include <cmath>
 #include <system_error>
+#include <utility>
 #include <thread>
 
 #include <google/protobuf/util/message_differencer.h>
@@ -58,12 +60,23 @@ Status check_spec(const v1::ReportSpec& spec) {
       return check_breakdown(spec.window().breakdown());
     case v1::ReportSpec::kWhatif: {
       const auto& w = spec.whatif();
-      if (w.inflow() < 0 || w.all_stages() < 0 || w.sensitivity_step() < 0) {
-        return invalid("what-if: multipliers must not be negative");
+      // Written so that NaN, which every comparison fails, fails it too.
+      const auto bad = [](double x) { return !(std::isfinite(x) && x >= 0); };
+      const std::pair<const char*, double> settings[] = {
+          {"inflow", w.inflow()},
+          {"all_stages", w.all_stages()},
+          {"sensitivity_step", w.sensitivity_step()}};
+      for (const auto& [name, value] : settings) {
+        if (bad(value)) {
+          return invalid(fmt::format("what-if: {} is {}; it must be a finite number, 0 or more",
+                                     name, value));
+        }
       }
       for (const auto& m : w.stages()) {
-        if (m.multiplier() < 0) {
-          return invalid(fmt::format("what-if: the multiplier of stage '{}' is negative", m.stage()));
+        if (bad(m.multiplier())) {
+          return invalid(fmt::format(
+              "what-if: the multiplier of stage '{}' is {}; it must be a finite number, 0 or more",
+              m.stage(), m.multiplier()));
         }
       }
       return Status::ok();

@@ -27,6 +27,7 @@
 struct vrk_store {
   std::unique_ptr<voronka::Store> store;
   voronka::OpenInfo info;
+  std::string path;  // the log's path; empty in memory
 };
 
 struct vrk_process {

@@ -3,10 +3,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <system_error>
 
 #include "capi/capi.hpp"
+#include "store/file.hpp"
 #include "voronka/csv.hpp"
 
 using namespace voronka;
@@ -71,6 +73,36 @@ int check_event_columns(const vrk_event_columns& c) {
     }
   }
   return VRK_OK;
+}
+
+// The rejects file must be neither the input nor a file of the store:
+// writing it would destroy what the events were read from or recorded in.
+int check_rejects_path(const char* rejects, const char* input, const std::string& store_path) {
+  const std::string_view what = [&]() -> std::string_view {
+    if (store::same_file(rejects, input)) return "the input file";
+    if (store_path.empty()) return {};
+    const std::vector<std::string> files = store_files(store_path);
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (store::same_file(rejects, files[i])) return i == 0 ? "the store" : "a file of the store";
+    }
+    return {};
+  }();
+  if (what.empty()) return VRK_OK;
+  return capi::invalid(
+      fmt::format("vrk_csv_options.rejects_path '{}' would overwrite {}; write the rejects to "
+                  "another file",
+                  rejects, what));
+}
+
+// Closes and removes a rejects file opened for an import that failed, unless
+// it is not a regular file (a terminal, a pipe).
+void remove_unwritten(std::ofstream* stream, const char* path) {
+  stream->close();
+  std::error_code error;
+  if (std::filesystem::symlink_status(path, error).type() ==
+      std::filesystem::file_type::regular) {
+    std::filesystem::remove(path, error);
+  }
 }
 
 }  // namespace
@@ -245,20 +277,28 @@ int vrk_store_import_csv(vrk_import_stats* out, vrk_store* store, const char* pa
     }
     csv.time_format = static_cast<TimeFormat>(o.time_format);
 
+    if (o.rejects_path != nullptr) {
+      if (int rc = check_rejects_path(o.rejects_path, path, store->path); rc != VRK_OK) return rc;
+    }
+
     EventFile file;
     if (Status s = read_events_csv(path, csv, &file); !s) return capi::fail(s);
-    std::vector<AppendResult> results;
-    if (Status s = store->store->append(file.columns(), &results); !s) return capi::fail(s);
+    // Opened before the append, so that a path that cannot be written fails
+    // before anything is recorded.
+    std::ofstream stream;
     if (o.rejects_path != nullptr) {
-      RejectsWriter rejects(file.header());
-      rejects.add(file, results);
-      std::ofstream stream(o.rejects_path, std::ios::binary | std::ios::trunc);
+      stream.open(o.rejects_path, std::ios::binary | std::ios::trunc);
       if (!stream) {
         return capi::fail(Code::kIo,
                           fmt::format("cannot write the rejects file '{}': {}", o.rejects_path,
                                       std::generic_category().message(errno)));
       }
-      if (Status s = rejects.write(stream); !s) return capi::fail(s);
+    }
+    std::vector<AppendResult> results;
+    if (Status s = store->store->append(file.columns(), &results); !s) {
+      // No rejects file: an empty one would say that every row was recorded.
+      if (o.rejects_path != nullptr) remove_unwritten(&stream, o.rejects_path);
+      return capi::fail(s);
     }
     if (out != nullptr) {
       out->rows = file.size() + file.rejects().size();
@@ -268,6 +308,11 @@ int vrk_store_import_csv(vrk_import_stats* out, vrk_store* store, const char* pa
         out->duplicates += result.outcome == Outcome::kDuplicate;
         out->rejected += result.outcome == Outcome::kRejected;
       }
+    }
+    if (o.rejects_path != nullptr) {
+      RejectsWriter rejects(file.header());
+      rejects.add(file, results);
+      if (Status s = rejects.write(stream); !s) return capi::fail(s);
     }
     return capi::ok();
   });

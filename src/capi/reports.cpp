@@ -76,7 +76,16 @@ int filter_of(const vrk_filter& f, const char* type, v1::Filter* out) {
     if (f.field_keys[i] == nullptr || f.field_values[i] == nullptr) {
       return capi::invalid(fmt::format("{}.filter: field {} has a NULL key or value", type, i));
     }
-    (*out->mutable_fields())[f.field_keys[i]] = f.field_values[i];
+    // The filter is a map: a second value for a key would replace the first
+    // and select deals the caller's conditions exclude.
+    auto& fields = *out->mutable_fields();
+    const std::string key = f.field_keys[i];
+    if (const auto it = fields.find(key); it != fields.end() && it->second != f.field_values[i]) {
+      return capi::invalid(
+          fmt::format("{}.filter: field '{}' is given twice, as '{}' and '{}'; no deal has both",
+                      type, key, it->second, f.field_values[i]));
+    }
+    fields[key] = f.field_values[i];
   }
   if (f.has_from) out->set_from(f.from);
   if (f.has_to) out->set_to(f.to);

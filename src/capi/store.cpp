@@ -91,6 +91,7 @@ int vrk_store_open(vrk_store** out, const char* path, const vrk_store_options* o
     if (Status s = Store::open(path, store_options, &handle->store, &handle->info); !s) {
       return capi::fail(s);
     }
+    handle->path = path;
     *out = handle.release();
     return capi::ok();
   });

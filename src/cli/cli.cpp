@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "store/file.hpp"
 #include "voronka/time.hpp"
 
 namespace voronka::cli {
@@ -117,29 +118,6 @@ void OutputFile::fail(int error) const {
                             std::strerror(error)));
 }
 
-namespace {
-
-namespace fs = std::filesystem;
-
-// The absolute path with "." and ".." and the symbolic links of its existing
-// part resolved.
-fs::path normal_path(const std::string& path) {
-  std::error_code error;
-  fs::path absolute = fs::absolute(path, error);
-  if (error) return fs::path(path).lexically_normal();
-  fs::path canonical = fs::weakly_canonical(absolute, error);
-  return error ? absolute.lexically_normal() : canonical;
-}
-
-bool same_file(const std::string& a, const std::string& b) {
-  std::error_code error;
-  const bool both_exist = fs::exists(a, error) && fs::exists(b, error);
-  if (both_exist) return fs::equivalent(a, b, error) && !error;
-  return normal_path(a) == normal_path(b);
-}
-
-}  // namespace
-
 std::vector<KeptFile> kept_store_files(const std::string& path) {
   std::vector<KeptFile> kept;
   for (const std::string& file : store_files(path)) {
@@ -152,7 +130,7 @@ std::vector<KeptFile> kept_store_files(const std::string& path) {
 void check_output_path(const std::string& output, const std::string& path,
                        const std::vector<KeptFile>& kept) {
   for (const KeptFile& file : kept) {
-    if (same_file(path, file.path)) {
+    if (store::same_file(path, file.path)) {
       throw Failure(fmt::format("{} {} would overwrite {}; write to another file", output, path,
                                 file.what));
     }

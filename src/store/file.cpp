@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include <fmt/format.h>
@@ -134,6 +135,29 @@ void File::close() {
 bool file_exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The absolute path with "." and ".." and the symbolic links of its existing
+// part resolved.
+fs::path normal_path(const std::string& path) {
+  std::error_code error;
+  fs::path absolute = fs::absolute(path, error);
+  if (error) return fs::path(path).lexically_normal();
+  fs::path canonical = fs::weakly_canonical(absolute, error);
+  return error ? absolute.lexically_normal() : canonical;
+}
+
+}  // namespace
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code error;
+  const bool both_exist = fs::exists(a, error) && fs::exists(b, error);
+  if (both_exist) return fs::equivalent(a, b, error) && !error;
+  return normal_path(a) == normal_path(b);
 }
 
 Status rename_file(const std::string& from, const std::string& to) {

@@ -48,6 +48,9 @@ class File {
 };
 
 bool file_exists(const std::string& path);
+// Whether two paths name one file: by identity where both exist, else by
+// normalised absolute path (symbolic links of the existing part resolved).
+bool same_file(const std::string& a, const std::string& b);
 Status rename_file(const std::string& from, const std::string& to);
 Status remove_file(const std::string& path);
 // Makes a rename or creation in the file's directory durable.
