@@ -110,14 +110,11 @@ void finish_durations(const v1::PartialState& state, v1::DurationsReport* out) {
     fill_duration_stats(Histogram::from_proto(tally.to_won()), target->mutable_to_won());
     fill_duration_stats(Histogram::from_proto(tally.to_lost()), target->mutable_to_lost());
   }
-  out->set_process(options.filter().process());
-  out->set_basis(options.basis() == v1::CLOSED     ? "closed"
-                 : options.basis() == v1::ACTIVITY ? "activity"
-                                                   : "created");
-  out->set_cumulative(options.cumulative());
-  if (options.filter().has_from()) out->set_from(options.filter().from());
-  if (options.filter().has_to()) out->set_to(options.filter().to());
-  out->set_as_of(state.as_of());
+  set_context(out, [&](v1::DurationsReport* report) {
+    set_filter_context(state, options.filter(), report);
+    report->set_basis(basis_name(options.basis()));
+    report->set_cumulative(options.cumulative());
+  });
 }
 
 }  // namespace voronka::analytics

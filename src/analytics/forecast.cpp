@@ -210,9 +210,11 @@ void finish_forecast(const v1::PartialState& state, v1::ForecastReport* out) {
     }
     if (months.count(kUnscheduled)) *target->add_months() = months[kUnscheduled];
   }
-  out->set_process(options.filter().process());
-  out->set_at(at_time);
-  out->set_lookback_from(lookback_from(options, at_time));
+  set_context(out, [&](v1::ForecastReport* report) {
+    report->set_process(options.filter().process());
+    report->set_at(at_time);
+    report->set_lookback_from(lookback_from(options, at_time));
+  });
 }
 
 }  // namespace voronka::analytics

@@ -289,23 +289,7 @@ void merge_history(const v1::HistoryState& from, v1::HistoryState* into) {
 
 namespace {
 
-const char* basis_name(v1::Basis basis) {
-  switch (basis) {
-    case v1::CLOSED: return "closed";
-    case v1::ACTIVITY: return "activity";
-    default: return "created";
-  }
-}
-
 const char* count_name(v1::Count count) { return count == v1::ENTERED ? "entered" : "reached"; }
-
-template <typename Report>
-void describe(const v1::PartialState& state, const v1::Filter& filter, Report* out) {
-  out->set_process(filter.process());
-  if (filter.has_from()) out->set_from(filter.from());
-  if (filter.has_to()) out->set_to(filter.to());
-  out->set_as_of(state.as_of());
-}
 
 void fill_history(const v1::Funnel& funnel, const v1::HistoryTally& tally, v1::Count count,
                   v1::HistoryReport* out) {
@@ -349,9 +333,11 @@ void finish_history(const v1::PartialState& state, v1::HistoryReport* out) {
     v1::HistoryReport* target = i == 0 ? out : out->add_groups();
     fill_history(state.funnel(), tally, options.count(), target);
   }
-  describe(state, options.filter(), out);
-  out->set_basis(basis_name(options.basis()));
-  out->set_count(count_name(options.count()));
+  set_context(out, [&](auto* report) {
+    set_filter_context(state, options.filter(), report);
+    report->set_basis(basis_name(options.basis()));
+    report->set_count(count_name(options.count()));
+  });
 }
 
 void finish_conversion(const v1::PartialState& state, v1::ConversionReport* out) {
@@ -400,9 +386,11 @@ void finish_conversion(const v1::PartialState& state, v1::ConversionReport* out)
     target->set_key_level(conv.key_level);
     target->set_bottleneck(conv.bottleneck);
   }
-  describe(state, options.filter(), out);
-  out->set_basis(basis_name(options.basis()));
-  out->set_count(count_name(options.count()));
+  set_context(out, [&](auto* report) {
+    set_filter_context(state, options.filter(), report);
+    report->set_basis(basis_name(options.basis()));
+    report->set_count(count_name(options.count()));
+  });
 }
 
 }  // namespace voronka::analytics

@@ -108,10 +108,9 @@ void finish_losses(const v1::PartialState& state, v1::LossesReport* out) {
                      [](const auto& a, const auto& b) { return a.deals() > b.deals(); });
     for (auto& reason : ranked) *target->add_reasons() = std::move(reason);
   }
-  out->set_process(options.filter().process());
-  if (options.filter().has_from()) out->set_from(options.filter().from());
-  if (options.filter().has_to()) out->set_to(options.filter().to());
-  out->set_as_of(state.as_of());
+  set_context(out, [&](v1::LossesReport* report) {
+    set_filter_context(state, options.filter(), report);
+  });
 }
 
 }  // namespace voronka::analytics

@@ -1,4 +1,4 @@
-// Helpers for merging partial states.
+// Helpers for merging partial states and finishing reports.
 #ifndef VORONKA_ANALYTICS_MERGE_HPP_
 #define VORONKA_ANALYTICS_MERGE_HPP_
 
@@ -57,6 +57,33 @@ std::vector<Tally> ordered_groups(const google::protobuf::RepeatedPtrField<Tally
   std::sort(ordered.begin() + 1, ordered.end(),
             [](const Tally& a, const Tally& b) { return a.group() < b.group(); });
   return ordered;
+}
+
+// Sets what a report was asked (its process, period, as_of, ...) on the
+// whole and on each breakdown group, so that a group read alone, or as a
+// row of a table, says what it counts.
+template <typename Report, typename SetContext>
+void set_context(Report* out, SetContext&& set) {
+  set(out);
+  for (Report& group : *out->mutable_groups()) set(&group);
+}
+
+// The context most reports share: the process, the period and as_of.
+template <typename Report>
+void set_filter_context(const v1::PartialState& state, const v1::Filter& filter, Report* out) {
+  out->set_process(filter.process());
+  if (filter.has_from()) out->set_from(filter.from());
+  if (filter.has_to()) out->set_to(filter.to());
+  out->set_as_of(state.as_of());
+}
+
+// "created", "closed" or "activity".
+inline const char* basis_name(v1::Basis basis) {
+  switch (basis) {
+    case v1::CLOSED: return "closed";
+    case v1::ACTIVITY: return "activity";
+    default: return "created";
+  }
 }
 
 }  // namespace voronka::analytics

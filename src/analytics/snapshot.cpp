@@ -141,8 +141,10 @@ void finish_snapshot(const v1::PartialState& state, v1::SnapshotReport* out) {
       add_snapshot_row(stage, row, target);
     }
   }
-  out->set_process(state.spec().snapshot().filter().process());
-  out->set_at(state.as_of());
+  set_context(out, [&](v1::SnapshotReport* report) {
+    report->set_process(state.spec().snapshot().filter().process());
+    report->set_at(state.as_of());
+  });
 }
 
 }  // namespace voronka::analytics

@@ -99,12 +99,11 @@ void finish_window(const v1::PartialState& state, v1::WindowFunnelReport* out) {
       at_least -= exactly;
     }
   }
-  out->set_process(options.filter().process());
-  out->set_window_ms(options.window_ms());
-  out->set_mode(v1::WindowOptions::Mode_Name(options.mode()));
-  if (options.filter().has_from()) out->set_from(options.filter().from());
-  if (options.filter().has_to()) out->set_to(options.filter().to());
-  out->set_as_of(state.as_of());
+  set_context(out, [&](v1::WindowFunnelReport* report) {
+    set_filter_context(state, options.filter(), report);
+    report->set_window_ms(options.window_ms());
+    report->set_mode(v1::WindowOptions::Mode_Name(options.mode()));
+  });
 }
 
 }  // namespace voronka::analytics

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include "voronka/analytics.hpp"
 #include "voronka/voronka.hpp"
 
@@ -512,6 +514,94 @@ TEST(Breakdowns, OwnersMonthsAndTheWholeAgree) {
   ASSERT_TRUE(history(ledger, options, &r));
   ASSERT_EQ(r.groups_size(), 1);
   EXPECT_EQ(r.groups(0).group(), "2025-Q1");
+}
+
+// Report options with a filter and a breakdown.
+template <typename Options>
+Options scoped(const v1::Filter& filter, const v1::Breakdown& breakdown) {
+  Options options;
+  *options.mutable_filter() = filter;
+  *options.mutable_breakdown() = breakdown;
+  return options;
+}
+
+// Whether each group of a report states what the whole does: its process,
+// period, as_of and options.
+template <typename Report>
+void expect_groups_share_context(const Report& whole) {
+  std::vector<const google::protobuf::FieldDescriptor*> context;
+  for (const char* name : {"process", "basis", "count", "cumulative", "from", "to", "as_of", "at",
+                           "lookback_from", "window_ms", "mode"}) {
+    if (const auto* field = Report::descriptor()->FindFieldByName(name)) context.push_back(field);
+  }
+  ASSERT_GT(whole.groups_size(), 0) << Report::descriptor()->name();
+  for (const Report& group : whole.groups()) {
+    google::protobuf::util::MessageDifferencer differencer;
+    EXPECT_TRUE(differencer.CompareWithFields(whole, group, context, context))
+        << Report::descriptor()->name() << " group " << group.group();
+  }
+}
+
+TEST(Breakdowns, EachGroupStatesWhatTheReportWasAsked) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::AUTOMATIC).stage("a").stage("b").definition()));
+  Events ev;
+  ev.opened("1", at("2025-01-30"), "p", 100, "anna").enter("1", at("2025-02-02"), "b");
+  ev.opened("2", at("2025-02-03"), "p", 200, "boris").lost("2", at("2025-02-05"), "price");
+  ev.into(ledger);
+  v1::Filter filter;
+  filter.set_process("p");
+  filter.set_from(at("2025-01-01"));
+  filter.set_to(at("2025-03-01"));
+  filter.set_as_of(at("2025-02-06"));
+  v1::Breakdown by_owner;
+  by_owner.set_by(v1::Breakdown::OWNER);
+
+  auto history_options = scoped<v1::HistoryOptions>(filter, by_owner);
+  history_options.set_basis(v1::CLOSED);
+  history_options.set_count(v1::ENTERED);
+  v1::HistoryReport h;
+  ASSERT_TRUE(history(ledger, history_options, &h));
+  ASSERT_EQ(h.groups_size(), 1);  // only boris's deal closed
+  EXPECT_EQ(h.groups(0).group(), "boris");
+  EXPECT_EQ(h.groups(0).process(), "p");
+  EXPECT_EQ(h.groups(0).basis(), "closed");
+  EXPECT_EQ(h.groups(0).count(), "entered");
+  EXPECT_EQ(h.groups(0).from(), at("2025-01-01"));
+  EXPECT_EQ(h.groups(0).to(), at("2025-03-01"));
+  EXPECT_EQ(h.groups(0).as_of(), at("2025-02-06"));
+  expect_groups_share_context(h);
+
+  auto conversion_options = scoped<v1::ConversionOptions>(filter, by_owner);
+  v1::ConversionReport c;
+  ASSERT_TRUE(conversion(ledger, conversion_options, &c));
+  expect_groups_share_context(c);
+  auto durations_options = scoped<v1::DurationsOptions>(filter, by_owner);
+  durations_options.set_cumulative(true);
+  v1::DurationsReport d;
+  ASSERT_TRUE(durations(ledger, durations_options, &d));
+  EXPECT_TRUE(d.groups(0).cumulative());
+  expect_groups_share_context(d);
+  auto snapshot_options = scoped<v1::SnapshotOptions>(filter, by_owner);
+  v1::SnapshotReport s;
+  ASSERT_TRUE(snapshot(ledger, snapshot_options, &s));
+  EXPECT_EQ(s.groups(0).at(), at("2025-02-06"));
+  expect_groups_share_context(s);
+  auto losses_options = scoped<v1::LossesOptions>(filter, by_owner);
+  v1::LossesReport l;
+  ASSERT_TRUE(losses(ledger, losses_options, &l));
+  expect_groups_share_context(l);
+  auto forecast_options = scoped<v1::ForecastOptions>(filter, by_owner);
+  v1::ForecastReport f;
+  ASSERT_TRUE(forecast(ledger, forecast_options, &f));
+  expect_groups_share_context(f);
+  auto window_options = scoped<v1::WindowOptions>(filter, by_owner);
+  window_options.set_window_ms(7 * kDay);
+  v1::WindowFunnelReport w;
+  ASSERT_TRUE(window_funnel(ledger, window_options, &w));
+  EXPECT_EQ(w.groups(0).window_ms(), 7 * kDay);
+  expect_groups_share_context(w);
 }
 
 TEST(Breakdowns, TimesOutsideTheCalendarHaveABucketOfTheirOwn) {
