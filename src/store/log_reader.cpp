@@ -48,6 +48,53 @@ Status read_log_header(const File& file, uint64_t file_size, v1::StoreHeader* he
   return Status::ok();
 }
 
+Status locate_records(const File& file, uint64_t file_size, uint64_t* records_start,
+                      std::string* header_damage) {
+  header_damage->clear();
+  v1::StoreHeader header;
+  const Status status = read_log_header(file, file_size, &header, records_start);
+  if (status || status.code() != Code::kCorruptStore) return status;
+  // The window where the first record may begin: after an empty header, up
+  // to after the largest one, plus that record's frame header.
+  constexpr uint64_t kFirst = kPreambleBytes + kFrameHeaderBytes;
+  std::string window(std::min<uint64_t>(file_size, kFirst + kMaxHeaderBytes + kFrameHeaderBytes),
+                     '\0');
+  size_t read = 0;
+  if (Status s = file.read_at(0, window.data(), window.size(), &read); !s) return s;
+  window.resize(read);
+  if (read < kFirst || !check_preamble(window, file_size, kLogMagic, "store", file.path())) {
+    return status;
+  }
+  FrameHeader frame;
+  if (decode_frame_header(window.data() + kPreambleBytes, &frame)) {
+    if (frame.length > kMaxHeaderBytes || kFirst + frame.length > file_size) return status;
+    *records_start = kFirst + frame.length;
+    *header_damage = fmt::format("the header at offset {} is damaged (its payload's checksum "
+                                 "does not match or it does not parse)",
+                                 kPreambleBytes);
+    return Status::ok();
+  }
+  for (uint64_t at = kFirst; at + kFrameHeaderBytes <= window.size(); ++at) {
+    if (!decode_frame_header(window.data() + at, &frame) || frame.length > kMaxFrameBytes ||
+        at + kFrameHeaderBytes + frame.length > file_size) {
+      continue;
+    }
+    std::string payload(frame.length, '\0');
+    if (Status s = file.read_exact_at(at + kFrameHeaderBytes, payload.data(), payload.size());
+        !s) {
+      return s;
+    }
+    if (crc32c(payload) != frame.crc) continue;
+    *records_start = at;
+    *header_damage = fmt::format("the header at offset {} is damaged (its frame header's "
+                                 "checksum does not match); the first sound record is at "
+                                 "offset {}",
+                                 kPreambleBytes, at);
+    return Status::ok();
+  }
+  return status;
+}
+
 Status damage_status(const std::string& path, const Damage& damage) {
   return Status(Code::kCorruptStore,
                 fmt::format("store file '{}' is damaged at offset {}, record {}: {}; {}", path,

@@ -24,6 +24,16 @@ namespace voronka::store {
 Status read_log_header(const File& file, uint64_t file_size, v1::StoreHeader* header,
                        uint64_t* records_start);
 
+// For salvage: where the records of a log begin, even when its header is
+// damaged (the copy gets a new header, so only the records matter). With an
+// intact frame header the records follow the header's payload; otherwise
+// they begin at the first sound frame (both checksums hold) where a record
+// can follow a header. `*header_damage` says what was wrong with the header,
+// and is empty when nothing was. Fails as read_log_header() does when the
+// preamble is unusable or no record can be found.
+Status locate_records(const File& file, uint64_t file_size, uint64_t* records_start,
+                      std::string* header_damage);
+
 // Where a log's damage begins and what it is, for errors and salvage.
 struct Damage {
   uint64_t offset = 0;  // where the damaged record starts
