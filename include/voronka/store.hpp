@@ -204,14 +204,20 @@ struct SalvageReport {
   uint64_t events_kept = 0;
   uint64_t bytes_lost = 0;      // from the damage to the end of the damaged file
   uint64_t damage_offset = 0;   // where the damage begins; the file size when there is none
-  std::string damage;           // what is wrong there; empty when nothing is
+  // What is wrong; empty when nothing is. A damaged header is named here but
+  // costs no record, so it leaves damage_offset and bytes_lost alone.
+  std::string damage;
 };
 
 // Copies every valid record of the store at `damaged`, up to its first damage
 // (or torn tail), into a new store at `fresh`, which must not exist. The
 // records are checked as an open checks them (checksums, decoding, and
-// replay into a scratch ledger), so `fresh` opens cleanly. kCorruptStore or
-// kVersionMismatch when the damaged file's own header is unusable;
+// replay into a scratch ledger), so `fresh` opens cleanly. `fresh` gets a new
+// header, so a damaged header loses nothing: the records follow it when its
+// frame header is intact, else the copy starts at the first sound record
+// after the preamble. kCorruptStore or kVersionMismatch when the damaged
+// file's preamble is unusable (an empty file, a wrong magic, a newer
+// version) or no record can be found after a damaged header;
 // kInvalidArgument when `fresh` exists.
 Status salvage_store(const std::string& damaged, const std::string& fresh,
                      SalvageReport* report);

@@ -5,14 +5,31 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 
 #include <fmt/format.h>
 
 #include "store/file.hpp"
+#include "store/format.hpp"
 #include "voronka/time.hpp"
 
 namespace voronka::cli {
+namespace {
+
+// Whether 'voronka salvage' can read the store at `path`: it begins with a
+// log's preamble (its magic and a version this build reads). An empty file,
+// or one that is no store at all, holds nothing to salvage.
+bool salvageable(const std::string& path) {
+  char bytes[store::kPreambleBytes];
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(bytes, sizeof(bytes))) return false;
+  const uint32_t version = store::get_u32(bytes + store::kLogMagic.size());
+  return std::string_view(bytes, store::kLogMagic.size()) == store::kLogMagic && version >= 1 &&
+         version <= store::kFormatVersion;
+}
+
+}  // namespace
 
 void check(const Status& status) {
   if (!status) throw Failure(status);
@@ -33,7 +50,7 @@ std::unique_ptr<Store> open_store(const std::string& path, bool writable, bool c
     return store;
   }
   // The library's message says what is wrong; the commands that help are ours.
-  if (s.code() == Code::kCorruptStore) {
+  if (s.code() == Code::kCorruptStore && salvageable(path)) {
     throw Failure(fmt::format("{}; run 'voronka salvage {} NEW.vrk'", s.message(), path));
   }
   if (s.code() == Code::kNotFound) {

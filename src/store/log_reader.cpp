@@ -15,6 +15,9 @@ namespace {
 constexpr size_t kReadAhead = size_t{1} << 20;
 // A header frame is a few dozen bytes; more is damage.
 constexpr uint32_t kMaxHeaderBytes = 4096;
+// The unit a disk writes whole: a crash may leave a write's later sectors
+// unwritten, reading as zeros, while its earlier ones reached the disk.
+constexpr uint64_t kSectorBytes = 512;
 
 }  // namespace
 
@@ -46,6 +49,53 @@ Status read_log_header(const File& file, uint64_t file_size, v1::StoreHeader* he
   }
   *records_start = payload_offset + frame.length;
   return Status::ok();
+}
+
+Status locate_records(const File& file, uint64_t file_size, uint64_t* records_start,
+                      std::string* header_damage) {
+  header_damage->clear();
+  v1::StoreHeader header;
+  const Status status = read_log_header(file, file_size, &header, records_start);
+  if (status || status.code() != Code::kCorruptStore) return status;
+  // The window where the first record may begin: after an empty header, up
+  // to after the largest one, plus that record's frame header.
+  constexpr uint64_t kFirst = kPreambleBytes + kFrameHeaderBytes;
+  std::string window(std::min<uint64_t>(file_size, kFirst + kMaxHeaderBytes + kFrameHeaderBytes),
+                     '\0');
+  size_t read = 0;
+  if (Status s = file.read_at(0, window.data(), window.size(), &read); !s) return s;
+  window.resize(read);
+  if (read < kFirst || !check_preamble(window, file_size, kLogMagic, "store", file.path())) {
+    return status;
+  }
+  FrameHeader frame;
+  if (decode_frame_header(window.data() + kPreambleBytes, &frame)) {
+    if (frame.length > kMaxHeaderBytes || kFirst + frame.length > file_size) return status;
+    *records_start = kFirst + frame.length;
+    *header_damage = fmt::format("the header at offset {} is damaged (its payload's checksum "
+                                 "does not match or it does not parse)",
+                                 kPreambleBytes);
+    return Status::ok();
+  }
+  for (uint64_t at = kFirst; at + kFrameHeaderBytes <= window.size(); ++at) {
+    if (!decode_frame_header(window.data() + at, &frame) || frame.length > kMaxFrameBytes ||
+        at + kFrameHeaderBytes + frame.length > file_size) {
+      continue;
+    }
+    std::string payload(frame.length, '\0');
+    if (Status s = file.read_exact_at(at + kFrameHeaderBytes, payload.data(), payload.size());
+        !s) {
+      return s;
+    }
+    if (crc32c(payload) != frame.crc) continue;
+    *records_start = at;
+    *header_damage = fmt::format("the header at offset {} is damaged (its frame header's "
+                                 "checksum does not match); the first sound record is at "
+                                 "offset {}",
+                                 kPreambleBytes, at);
+    return Status::ok();
+  }
+  return status;
 }
 
 Status damage_status(const std::string& path, const Damage& damage) {
@@ -84,21 +134,45 @@ Status LogReader::fill(size_t size) {
   return Status::ok();
 }
 
-Status LogReader::all_zero(uint64_t from, bool* zero) const {
-  std::vector<char> chunk(std::min<uint64_t>(kReadAhead, end_ - from));
-  for (uint64_t at = from; at < end_;) {
+Status LogReader::zero_run_start(uint64_t floor, uint64_t* start) const {
+  std::vector<char> chunk(std::min<uint64_t>(kReadAhead, end_ - floor));
+  for (uint64_t at = end_; at > floor;) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(chunk.size(), at - floor));
     size_t read = 0;
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(chunk.size(), end_ - at));
-    if (Status s = file_.read_at(at, chunk.data(), want, &read); !s) return s;
-    if (read == 0) break;
-    if (std::any_of(chunk.begin(), chunk.begin() + static_cast<ptrdiff_t>(read),
-                    [](char c) { return c != 0; })) {
-      *zero = false;
+    if (Status s = file_.read_at(at - want, chunk.data(), want, &read); !s) return s;
+    if (read != want) {
+      return Status(Code::kIo, fmt::format("store file '{}' shrank while being read (at offset "
+                                           "{})",
+                                           file_.path(), at - want + read));
+    }
+    const auto last = std::find_if(chunk.rbegin() + static_cast<ptrdiff_t>(chunk.size() - want),
+                                   chunk.rend(), [](char c) { return c != 0; });
+    if (last != chunk.rend()) {
+      *start = at - want + static_cast<uint64_t>(chunk.rend() - last);
       return Status::ok();
     }
-    at += read;
+    at -= want;
   }
-  *zero = true;
+  *start = floor;
+  return Status::ok();
+}
+
+Status LogReader::zero_filled(uint64_t frame_end, bool* torn) {
+  uint64_t zero = 0;
+  if (Status s = zero_run_start(offset_, &zero); !s) return s;
+  const uint64_t sector = (zero + kSectorBytes - 1) / kSectorBytes * kSectorBytes;
+  *torn = zero == offset_ || sector < frame_end;
+  if (zero == offset_) {
+    torn_reason_ = fmt::format("the {} bytes from offset {} are all zero, space the file "
+                               "system allotted to a write that never reached it",
+                               end_ - offset_, offset_);
+  } else if (sector < frame_end) {
+    torn_reason_ = fmt::format("record {} at offset {} is zero from offset {} to the end of "
+                               "the file, sectors the file system allotted to a write that "
+                               "never reached them",
+                               record_, offset_, sector);
+  }
+  if (*torn) torn_bytes_ = end_ - offset_;
   return Status::ok();
 }
 
@@ -120,16 +194,9 @@ Status LogReader::next(Frame* frame, bool* more) {
   if (Status s = fill(kFrameHeaderBytes); !s) return s;
   const char* header = buffer_.data() + (offset_ - buffer_offset_);
   FrameHeader h;
+  bool torn = false;
   if (!decode_frame_header(header, &h)) {
-    bool zero = false;
-    if (Status s = all_zero(offset_, &zero); !s) return s;
-    if (zero) {
-      torn_bytes_ = remaining;
-      torn_reason_ = fmt::format("the {} bytes from offset {} are all zero, space the file "
-                                 "system allotted to a write that never reached it",
-                                 remaining, offset_);
-      return Status::ok();
-    }
+    if (Status s = zero_filled(offset_ + kFrameHeaderBytes, &torn); !s || torn) return s;
     const uint32_t length = get_u32(header);
     return fail(length > remaining - kFrameHeaderBytes
                     ? fmt::format("the record header is damaged: its checksum does not match, "
@@ -155,6 +222,9 @@ Status LogReader::next(Frame* frame, bool* more) {
   const char* bytes = buffer_.data() + (offset_ - buffer_offset_);
   const std::string_view payload(bytes + kFrameHeaderBytes, h.length);
   if (const uint32_t crc = crc32c(payload); crc != h.crc) {
+    if (Status s = zero_filled(offset_ + kFrameHeaderBytes + h.length, &torn); !s || torn) {
+      return s;
+    }
     return fail(fmt::format("checksum mismatch: the record's {} bytes have CRC-32C {:08x}, its "
                             "header says {:08x}",
                             h.length, crc, h.crc));

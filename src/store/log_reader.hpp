@@ -3,7 +3,8 @@
 // The reader tells the three ways a log can end apart (docs/file-format.md):
 // cleanly at a frame boundary; in a torn tail, the incomplete last frame a
 // crash leaves behind (a frame header cut short, a payload cut short under an
-// intact header, or bytes that are all zero); or in damage, which is every
+// intact header, or bytes that are all zero to the end of the file, from the
+// frame's start or from a sector boundary inside it); or in damage, which is every
 // other inconsistency and is never skipped.
 #ifndef VORONKA_STORE_LOG_READER_HPP_
 #define VORONKA_STORE_LOG_READER_HPP_
@@ -23,6 +24,16 @@ namespace voronka::store {
 // the offset of the first record.
 Status read_log_header(const File& file, uint64_t file_size, v1::StoreHeader* header,
                        uint64_t* records_start);
+
+// For salvage: where the records of a log begin, even when its header is
+// damaged (the copy gets a new header, so only the records matter). With an
+// intact frame header the records follow the header's payload; otherwise
+// they begin at the first sound frame (both checksums hold) where a record
+// can follow a header. `*header_damage` says what was wrong with the header,
+// and is empty when nothing was. Fails as read_log_header() does when the
+// preamble is unusable or no record can be found.
+Status locate_records(const File& file, uint64_t file_size, uint64_t* records_start,
+                      std::string* header_damage);
 
 // Where a log's damage begins and what it is, for errors and salvage.
 struct Damage {
@@ -64,7 +75,14 @@ class LogReader {
  private:
   // Makes the `size` bytes at `offset_` available at buffer_[begin_].
   Status fill(size_t size);
-  Status all_zero(uint64_t from, bool* zero) const;
+  // Where the run of zero bytes that ends the file begins, looking back no
+  // further than `floor` (`floor` when every byte from it is zero).
+  Status zero_run_start(uint64_t floor, uint64_t* start) const;
+  // Whether the frame at offset_, ending at `frame_end` (its header's end
+  // when the header is damaged), is one a crash cut short: from offset_, or
+  // from a sector boundary inside the frame, to the end of the file every
+  // byte is zero. Fills torn_bytes_ and torn_reason_ when it is.
+  Status zero_filled(uint64_t frame_end, bool* torn);
   Status fail(std::string problem);
 
   const File& file_;

@@ -72,9 +72,10 @@ Status salvage_store(const std::string& damaged, const std::string& fresh,
   if (Status s = File::open(damaged, File::Mode::kRead, &in); !s) return s;
   uint64_t size = 0;
   if (Status s = in.size(&size); !s) return s;
-  v1::StoreHeader header;
+  // A damaged header costs no record: the copy gets a new one.
   uint64_t records_start = 0;
-  if (Status s = store::read_log_header(in, size, &header, &records_start); !s) return s;
+  std::string header_damage;
+  if (Status s = store::locate_records(in, size, &records_start, &header_damage); !s) return s;
 
   const std::string temporary = fresh + ".new";
   File out;
@@ -118,9 +119,12 @@ Status salvage_store(const std::string& damaged, const std::string& fresh,
     store::remove_file(temporary);
     return status;
   }
+  if (!header_damage.empty()) {
+    r.damage = r.damage.empty() ? header_damage : header_damage + "; then " + r.damage;
+  }
   r.records_kept = position.records;
   r.events_kept = position.events;
-  r.damage_offset = r.damage.empty() ? size : position.offset;
+  r.damage_offset = position.offset;  // the file size when the records end cleanly
   r.bytes_lost = size - r.damage_offset;
   return Status::ok();
 }

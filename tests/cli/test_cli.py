@@ -552,3 +552,34 @@ def test_store_errors_point_to_the_commands(store, tmp_path):
     assert r.returncode == 0 and r.stdout.startswith("kept ")
     r = run("salvage", store, fresh)
     assert (r.returncode, r.stderr) == (1, f"voronka: '{fresh}' exists; salvage writes a new file only\n")
+
+
+def test_salvage_is_named_only_where_it_can_help(store, tmp_path):
+    # Not a store at all, or an empty file: nothing to salvage, so no advice to.
+    r = run("report", "history", DATA / "events.csv")
+    assert (r.returncode, r.stderr) == (
+        1, f"voronka: '{DATA / 'events.csv'}' is not a voronka store file: it begins with "
+           f"65 76 65 6e 74 5f 69 64, not 89 56 52 4b 0d 0a 1a 0a\n")
+    empty = tmp_path / "empty.vrk"
+    empty.write_bytes(b"")
+    r = run("report", "history", empty)
+    assert (r.returncode, r.stderr) == (
+        1, f"voronka: store file '{empty}' is empty; it should begin with a 12-byte preamble "
+           f"(magic and format version) and a header\n")
+
+    # A damaged header: the advice is given, and following it keeps every event.
+    events = json.loads(run("report", "snapshot", store, "--format", "json").stdout)
+    data = bytearray(store.read_bytes())
+    data[12 + 12 + 3] ^= 0x20  # inside the header's payload
+    store.write_bytes(bytes(data))
+    r = run("report", "history", store)
+    assert (r.returncode, r.stderr) == (
+        1, f"voronka: store file '{store}': the header at offset 12 is damaged (checksum "
+           f"mismatch or unreadable); run 'voronka salvage {store} NEW.vrk'\n")
+    fresh = tmp_path / "fresh.vrk"
+    r = run("salvage", store, fresh)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith("lost 0 bytes from offset %d: the header at offset 12 is damaged "
+                             "(its payload's checksum does not match or it does not parse)\n"
+                             % len(data))
+    assert json.loads(run("report", "snapshot", fresh, "--format", "json").stdout) == events

@@ -115,6 +115,46 @@ TEST_F(DamageTest, ZerosAtTheEndAreATornTail) {
   EXPECT_EQ(read_file(path_), bytes_);
 }
 
+TEST_F(DamageTest, ARecordZeroFromASectorBoundaryToTheEndIsATornTail) {
+  // A record of many events, spanning sectors: a machine crash wrote its
+  // first sectors and left the others as zeros.
+  ASSERT_TRUE(open());
+  std::vector<v1::Event> events;
+  for (int i = 7; i < 207; ++i) {
+    events.push_back(opened(std::to_string(i), fmt::format("D-{}", i), 100 * i));
+  }
+  std::vector<AppendResult> results;
+  ASSERT_TRUE(store_->append(events, &results));
+  store_.reset();
+  const std::string whole = read_file(path_);
+  ASSERT_EQ(whole.substr(0, bytes_.size()), bytes_);
+  const uint64_t start = bytes_.size();
+  const uint64_t sector = (start + store::kFrameHeaderBytes + 511) / 512 * 512;
+  ASSERT_LT(sector + 512, whole.size());
+  const std::string torn = whole.substr(0, sector) + std::string(whole.size() - sector, '\0');
+  write_file(path_, torn);
+  OpenInfo info;
+  ASSERT_TRUE(open(&info, /*read_only=*/true));
+  EXPECT_EQ(info.dropped_tail_bytes, whole.size() - start);
+  EXPECT_EQ(read_file(path_), torn) << "a reader never truncates";
+  ASSERT_TRUE(open(&info));
+  EXPECT_EQ(info.dropped_tail_bytes, whole.size() - start);
+  EXPECT_EQ(info.warning,
+            fmt::format("dropped a torn last record ({} bytes at offset {}): record 6 at offset "
+                        "{} is zero from offset {} to the end of the file, sectors the file "
+                        "system allotted to a write that never reached them",
+                        whole.size() - start, start, start, sector));
+  EXPECT_EQ(store_->ledger().stats().events, 6u);
+  EXPECT_EQ(read_file(path_), bytes_);
+
+  // Zeros that begin inside the last sector of the record, or that other
+  // bytes follow, are damage: no write leaves them.
+  write_file(path_, whole.substr(0, whole.size() - 3) + std::string(3, '\0'));
+  EXPECT_EQ(open().code(), Code::kCorruptStore);
+  write_file(path_, torn + "x");
+  EXPECT_EQ(open().code(), Code::kCorruptStore);
+}
+
 TEST_F(DamageTest, AFlippedByteInTheMiddleIsCorruption) {
   std::string bytes = bytes_;
   bytes[spans_[3].offset + 15] ^= 0x40;

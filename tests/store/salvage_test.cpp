@@ -8,6 +8,7 @@ namespace voronka::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 class SalvageTest : public ::testing::Test {
  protected:
@@ -105,6 +106,46 @@ TEST_F(SalvageTest, RefusesToOverwrite) {
   EXPECT_EQ(s.code(), Code::kInvalidArgument);
   EXPECT_EQ(s.message(), "'" + fresh_ + "' exists; salvage writes a new file only");
   EXPECT_EQ(read_file(fresh_), "precious");
+}
+
+TEST_F(SalvageTest, ADamagedHeaderLosesNoRecord) {
+  std::string bytes = bytes_;
+  bytes[store::kPreambleBytes + store::kFrameHeaderBytes + 3] ^= 0x20;  // the header's payload
+  write_file(damaged_, bytes);
+  std::unique_ptr<Store> store;
+  ASSERT_EQ(Store::open(damaged_, {}, &store).code(), Code::kCorruptStore);
+  SalvageReport report;
+  ASSERT_TRUE(salvage_store(damaged_, fresh_, &report));
+  EXPECT_EQ(report.records_kept, 6u);
+  EXPECT_EQ(report.events_kept, 12u);
+  EXPECT_EQ(report.damage_offset, bytes.size());
+  EXPECT_EQ(report.bytes_lost, 0u);
+  EXPECT_EQ(report.damage, "the header at offset 12 is damaged (its payload's checksum does not "
+                           "match or it does not parse)");
+  ASSERT_TRUE(Store::open(fresh_, {}, &store));
+  EXPECT_EQ(store->ledger().stats().events, 12u);
+}
+
+TEST_F(SalvageTest, ADamagedHeaderFrameIsPassedOverToTheFirstSoundRecord) {
+  std::string bytes = bytes_;
+  bytes[store::kPreambleBytes] ^= 0x01;  // the header's length: no longer to be trusted
+  bytes[spans_[4].offset + 16] ^= 0x08;  // and record 5
+  write_file(damaged_, bytes);
+  SalvageReport report;
+  ASSERT_TRUE(salvage_store(damaged_, fresh_, &report));
+  EXPECT_EQ(report.records_kept, 4u);
+  EXPECT_EQ(report.events_kept, 6u);
+  EXPECT_EQ(report.damage_offset, spans_[4].offset);
+  EXPECT_EQ(report.bytes_lost, bytes.size() - spans_[4].offset);
+  EXPECT_THAT(report.damage,
+              StartsWith(fmt::format("the header at offset 12 is damaged (its frame header's "
+                                     "checksum does not match); the first sound record is at "
+                                     "offset {}; then record 5 at offset {}: checksum mismatch",
+                                     spans_[0].offset, spans_[4].offset)));
+  std::unique_ptr<Store> store;
+  ASSERT_TRUE(Store::open(fresh_, {}, &store));
+  EXPECT_EQ(store->ledger().stats().events, 6u);
+  EXPECT_EQ(store->ledger().processes().size(), 2u);
 }
 
 TEST_F(SalvageTest, CannotSalvageWithoutAHeader) {
