@@ -218,7 +218,8 @@ struct SalvageReport {
 // after the preamble. kCorruptStore or kVersionMismatch when the damaged
 // file's preamble is unusable (an empty file, a wrong magic, a newer
 // version) or no record can be found after a damaged header;
-// kInvalidArgument when `fresh` exists.
+// kInvalidArgument when `fresh` exists, or "<fresh>.new", where the copy is
+// written before it is renamed to `fresh` (it may be `damaged` itself).
 Status salvage_store(const std::string& damaged, const std::string& fresh,
                      SalvageReport* report);
 

@@ -37,11 +37,12 @@ Status File::open(const std::string& path, Mode mode, File* out) {
     case Mode::kRead: flags |= O_RDONLY; break;
     case Mode::kReadWrite: flags |= O_RDWR; break;
     case Mode::kCreate: flags |= O_RDWR | O_CREAT | O_TRUNC; break;
+    case Mode::kCreateNew: flags |= O_RDWR | O_CREAT | O_EXCL; break;
   }
   const int fd = ::open(path.c_str(), flags, 0644);
   if (fd < 0) {
     const int error = errno;
-    if (error == ENOENT && mode != Mode::kCreate) {
+    if (error == ENOENT && (mode == Mode::kRead || mode == Mode::kReadWrite)) {
       return Status(Code::kNotFound, fmt::format("store file '{}' does not exist", path));
     }
     return io_error("cannot open", path, error);

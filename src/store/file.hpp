@@ -13,7 +13,12 @@ namespace voronka::store {
 
 class File {
  public:
-  enum class Mode { kRead, kReadWrite, kCreate /* read-write, truncating or creating */ };
+  enum class Mode {
+    kRead,
+    kReadWrite,
+    kCreate,     // read-write, truncating or creating
+    kCreateNew,  // read-write, creating; fails (kIo) when the file exists
+  };
 
   File() = default;
   ~File();

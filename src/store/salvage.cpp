@@ -77,9 +77,17 @@ Status salvage_store(const std::string& damaged, const std::string& fresh,
   std::string header_damage;
   if (Status s = store::locate_records(in, size, &records_start, &header_damage); !s) return s;
 
+  // Created, never truncated: it may name a file of the user's, the damaged
+  // store itself among them.
   const std::string temporary = fresh + ".new";
+  if (store::file_exists(temporary)) {
+    return Status(Code::kInvalidArgument,
+                  fmt::format("'{}' exists; salvage writes its copy there before naming it '{}': "
+                              "move it away first",
+                              temporary, fresh));
+  }
   File out;
-  if (Status s = File::open(temporary, File::Mode::kCreate, &out); !s) return s;
+  if (Status s = File::open(temporary, File::Mode::kCreateNew, &out); !s) return s;
   const std::string head = new_header();
   Status status = out.write_at(0, head.data(), head.size());
 

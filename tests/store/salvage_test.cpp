@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "store_testing.hpp"
 
 namespace voronka::testing {
@@ -106,6 +108,23 @@ TEST_F(SalvageTest, RefusesToOverwrite) {
   EXPECT_EQ(s.code(), Code::kInvalidArgument);
   EXPECT_EQ(s.message(), "'" + fresh_ + "' exists; salvage writes a new file only");
   EXPECT_EQ(read_file(fresh_), "precious");
+}
+
+TEST_F(SalvageTest, NeverWritesOverItsInputOrAnotherFileOnTheWay) {
+  // The copy is written to FRESH.new first: a store named so is its input.
+  const std::string renamed = fresh_ + ".new";
+  std::filesystem::rename(damaged_, renamed);
+  SalvageReport report;
+  Status s = salvage_store(renamed, fresh_, &report);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.message(), "'" + renamed + "' exists; salvage writes its copy there before naming "
+                         "it '" + fresh_ + "': move it away first");
+  EXPECT_EQ(read_file(renamed), bytes_);
+  EXPECT_FALSE(std::filesystem::exists(fresh_));
+  // Under another name it is salvaged whole.
+  std::filesystem::rename(renamed, damaged_);
+  ASSERT_TRUE(salvage_store(damaged_, fresh_, &report));
+  EXPECT_EQ(report.events_kept, 12u);
 }
 
 TEST_F(SalvageTest, ADamagedHeaderLosesNoRecord) {
