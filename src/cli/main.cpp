@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   } catch (const UsageError& e) {
-    fmt::print(stderr, "voronka: {}\n", e.what());
+    // As CLI11's own usage errors: the message, then where the options are.
+    fmt::print(stderr, "voronka: {}\nRun with --help for more information.\n", e.what());
     return kExitUsage;
   } catch (const Failure& e) {
     fmt::print(stderr, "voronka: {}\n", e.what());

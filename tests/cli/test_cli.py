@@ -398,6 +398,16 @@ def test_every_error_has_the_prefix_and_its_exit_code(store, tmp_path):
         (["report", "history", store, "--count", "some"], "voronka: --count: some not in {reached,entered}\n"),
         (["import", store], "voronka: file is required\n"),
         (["frobnicate"], "voronka: A subcommand is required\n"),
+        # The command's own checks of the command line end the same way.
+        (["report", "history", store, "--window", "7d"],
+         "voronka: --window does not apply to the history report (only to: window)\n"),
+        (["report", "history", store, "--from", "2025-13-01"],
+         "voronka: --from: '2025-13-01' is not an ISO 8601 date or date-time "
+         "(2025-01-31 or 2025-01-31T14:05:00Z)\n"),
+        (["report", "history", store, "--format", "csv", "--table", "flows"],
+         "voronka: the history report has no table 'flows' (tables: stages, summary)\n"),
+        (["import", store, DATA / "events.csv", "--map", "deal_id"],
+         "voronka: --map: column mapping 'deal_id' is not SRC=DST, e.g. 'Deal ID=deal_id'\n"),
     ]
     for args, message in cases:
         r = run(*args)
@@ -499,7 +509,8 @@ def test_a_failed_init_leaves_nothing(tmp_path):
 def test_values_that_must_be_positive(store):
     def positive(flag, value):
         return f"voronka: {flag}: '{value}' is not a positive number\nRun with --help for more information.\n"
-    duration = "is not a positive duration (like 7d, 36h, 90m, 45s or milliseconds)"
+    duration = ("is not a positive duration (like 7d, 36h, 90m, 45s or milliseconds)\n"
+                "Run with --help for more information.")
     cases = [
         (["report", "window", store, "--window", "0"], f"voronka: --window: '0' {duration}\n"),
         (["report", "window", store, "--window", "0d"], f"voronka: --window: '0d' {duration}\n"),
