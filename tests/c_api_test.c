@@ -619,7 +619,11 @@ static void TestAppendBatch(void) {
             "lost, frozen",
             vrk_batch_result_message(result, 12));
   CheckCondition(vrk_batch_result_outcome(result, kRows) == VRK_INVALID_ARGUMENT);
+  CheckText("vrk_batch_result_outcome: no event 14", vrk_last_error());
   CheckCondition(vrk_batch_result_code(result, kRows) == VRK_INVALID_ARGUMENT);
+  CheckText("vrk_batch_result_code: no event 14", vrk_last_error());
+  CheckCondition(vrk_batch_result_code(NULL, 0) == VRK_INVALID_ARGUMENT);
+  CheckText("vrk_batch_result_code: no event 0 (NULL result)", vrk_last_error());
   CheckCondition(vrk_batch_result_message(result, kRows) == NULL);
   vrk_batch_result_free(result);
 
@@ -1306,6 +1310,7 @@ static void TestReportHandle(void) {
   CheckCondition(vrk_report_column_kind(r, 0, 9) == VRK_COLUMN_RATIO);
   CheckCondition(vrk_report_column_kind(r, 0, 11) == VRK_INVALID_ARGUMENT);
   CheckCondition(vrk_report_column_kind(r, 5, 0) == VRK_INVALID_ARGUMENT);
+  CheckText("vrk_report_column_kind: no column 0 of table 5", vrk_last_error());
   CheckOk(vrk_report_find_column(&index, r, 1, "as_of"));
   CheckCondition(vrk_report_column_kind(r, 1, index) == VRK_COLUMN_TIME);
   CheckStatus(vrk_report_find_column(&index, r, 0, "nope"), VRK_NOT_FOUND);
@@ -1325,6 +1330,7 @@ static void TestReportHandle(void) {
   CheckCondition(vrk_report_value_type(r, 0, 0, 9) == VRK_VALUE_DOUBLE);
   CheckCondition(vrk_report_value_type(r, 0, 3, 0) == VRK_INVALID_ARGUMENT);
   CheckCondition(vrk_report_value_type(r, 0, 0, 11) == VRK_INVALID_ARGUMENT);
+  CheckText("vrk_report_value_type: no cell at row 0, column 11 of table 0", vrk_last_error());
   CheckCondition(vrk_report_value_type(NULL, 0, 0, 0) == VRK_INVALID_ARGUMENT);
   CheckCondition(vrk_report_int64(r, 0, 0, 3) == 4);      /* reached(a) */
   CheckCondition(vrk_report_double(r, 0, 0, 3) == 4.0);   /* an integer, converted */

@@ -11,8 +11,10 @@
  *              vrk_<object> types, macros and enum values are VRK_*.
  *   Errors.    Every function that can fail returns int: VRK_OK (0) or a
  *              negative vrk_status. vrk_last_error() then gives the calling
- *              thread's message; a successful call clears it. No C++
- *              exception crosses this interface.
+ *              thread's message; a successful call clears it. Getters that
+ *              return an int value (an outcome, a kind, a type) set the
+ *              message when they fail and leave it alone when they do not.
+ *              No C++ exception crosses this interface.
  *   Outputs.   Outputs come first. Whatever the caller receives through an
  *              out-pointer it owns and releases with the matching
  *              vrk_<object>_free() (a store with vrk_store_close()); every

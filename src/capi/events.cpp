@@ -211,7 +211,10 @@ size_t vrk_batch_result_rejected(const vrk_batch_result* result) {
 }
 
 int vrk_batch_result_outcome(const vrk_batch_result* result, size_t index) {
-  if (result == nullptr || index >= result->outcomes.size()) return VRK_INVALID_ARGUMENT;
+  if (result == nullptr || index >= result->outcomes.size()) {
+    return capi::invalid(fmt::format("vrk_batch_result_outcome: no event {}{}", index,
+                                     result == nullptr ? " (NULL result)" : ""));
+  }
   return result->outcomes[index];
 }
 
@@ -221,7 +224,10 @@ const uint8_t* vrk_batch_result_outcomes(const vrk_batch_result* result) {
 }
 
 int vrk_batch_result_code(const vrk_batch_result* result, size_t index) {
-  if (result == nullptr || index >= result->results.size()) return VRK_INVALID_ARGUMENT;
+  if (result == nullptr || index >= result->results.size()) {
+    return capi::invalid(fmt::format("vrk_batch_result_code: no event {}{}", index,
+                                     result == nullptr ? " (NULL result)" : ""));
+  }
   return static_cast<int>(result->results[index].status.code());
 }
 

@@ -417,7 +417,10 @@ const char* vrk_report_column_name(const vrk_report* report, size_t table, size_
 
 int vrk_report_column_kind(const vrk_report* report, size_t table, size_t column) {
   const Table* t = table_at(report, table);
-  if (t == nullptr || column >= t->columns.size()) return VRK_INVALID_ARGUMENT;
+  if (t == nullptr || column >= t->columns.size()) {
+    return capi::invalid(fmt::format("vrk_report_column_kind: no column {} of table {}{}", column,
+                                     table, report == nullptr ? " (NULL report)" : ""));
+  }
   return static_cast<int>(t->columns[column].kind);
 }
 
@@ -451,7 +454,11 @@ size_t vrk_report_row_count(const vrk_report* report, size_t table) {
 
 int vrk_report_value_type(const vrk_report* report, size_t table, size_t row, size_t column) {
   const Value* v = cell_at(report, table, row, column);
-  if (v == nullptr) return VRK_INVALID_ARGUMENT;
+  if (v == nullptr) {
+    return capi::invalid(fmt::format("vrk_report_value_type: no cell at row {}, column {} of "
+                                     "table {}{}",
+                                     row, column, table, report == nullptr ? " (NULL report)" : ""));
+  }
   static_assert(std::is_same_v<std::variant_alternative_t<VRK_VALUE_NULL, Value>, std::monostate> &&
                 std::is_same_v<std::variant_alternative_t<VRK_VALUE_INT64, Value>, int64_t> &&
                 std::is_same_v<std::variant_alternative_t<VRK_VALUE_DOUBLE, Value>, double> &&
