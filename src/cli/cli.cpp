@@ -23,10 +23,10 @@ namespace {
 bool salvageable(const std::string& path) {
   char bytes[store::kPreambleBytes];
   std::ifstream in(path, std::ios::binary);
-  if (!in.read(bytes, sizeof(bytes))) return false;
-  const uint32_t version = store::get_u32(bytes + store::kLogMagic.size());
-  return std::string_view(bytes, store::kLogMagic.size()) == store::kLogMagic && version >= 1 &&
-         version <= store::kFormatVersion;
+  if (!in.read(bytes, sizeof(bytes))) return false;  // shorter than a preamble
+  return store::check_preamble(std::string_view(bytes, sizeof(bytes)), sizeof(bytes),
+                               store::kLogMagic, "store", path)
+      .is_ok();
 }
 
 }  // namespace
