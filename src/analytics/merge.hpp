@@ -3,6 +3,7 @@
 #define VORONKA_ANALYTICS_MERGE_HPP_
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 #include <unordered_map>
@@ -49,11 +50,13 @@ inline void merge_histogram(const v1::Histogram& from, v1::Histogram* into) {
 }
 
 // Tallies in report order: every deal first (an empty tally when the state
-// has none), then the breakdown groups by label.
+// has none), then the breakdown groups by label. References into `groups`,
+// which must outlive them: a tally holds maps, too dear to copy for a sort.
 template <typename Tally>
-std::vector<Tally> ordered_groups(const google::protobuf::RepeatedPtrField<Tally>& groups) {
-  std::vector<Tally> ordered(groups.begin(), groups.end());
-  if (ordered.empty()) ordered.emplace_back();
+std::vector<std::reference_wrapper<const Tally>> ordered_groups(
+    const google::protobuf::RepeatedPtrField<Tally>& groups) {
+  std::vector<std::reference_wrapper<const Tally>> ordered(groups.begin(), groups.end());
+  if (ordered.empty()) ordered.emplace_back(Tally::default_instance());
   std::sort(ordered.begin() + 1, ordered.end(),
             [](const Tally& a, const Tally& b) { return a.group() < b.group(); });
   return ordered;

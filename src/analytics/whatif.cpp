@@ -64,7 +64,7 @@ void finish_whatif(const v1::PartialState& state, v1::WhatIfReport* out) {
   const v1::WhatIfOptions& options = state.spec().whatif();
   const v1::Funnel& funnel = state.funnel();
   const int rows = funnel.stages_size();
-  const v1::HistoryTally whole = ordered_groups(state.history().groups()).front();
+  const v1::HistoryTally& whole = ordered_groups(state.history().groups()).front().get();
 
   const double inflow = options.inflow() == 0 ? 1.0 : options.inflow();
   const double all = options.all_stages() == 0 ? 1.0 : options.all_stages();

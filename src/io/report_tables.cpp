@@ -101,6 +101,7 @@ struct TableBuilder {
   // kAllDeals for the rows of the whole report (whose group is null).
   void add_row(const std::string* group, const Message& m) {
     std::vector<Value> row;
+    row.reserve(paths.size() + 1);
     if (group == &kAllDeals) {
       row.emplace_back(std::monostate());
     } else if (group) {
