@@ -31,6 +31,8 @@ _OWN_OPTIONS: Dict[str, tuple] = {
     "window": ("window", "mode"),
 }
 _FILTER = ("process", "owner", "client", "field", "start", "end", "as_of", "at")
+_ALLOWED = {report: frozenset(_FILTER + own + (("by",) if report in _BREAKDOWN else ()))
+            for report, own in _OWN_OPTIONS.items()}
 _BY = {"owner", "client", "process", "week", "month", "quarter"}
 _BASES = ("created", "closed", "activity")
 _COUNTS = ("reached", "entered")
@@ -112,9 +114,9 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
     if report not in _OWN_OPTIONS:
         raise InvalidArgumentError(f"report: '{report}' is not a report; the reports are "
                                    f"{', '.join(REPORTS)}")
-    allowed = set(_FILTER) | set(_OWN_OPTIONS[report]) | ({"by"} if report in _BREAKDOWN else set())
-    unknown = sorted(set(options) - allowed)
-    if unknown:
+    allowed = _ALLOWED[report]
+    if not allowed.issuperset(options):
+        unknown = sorted(set(options) - allowed)
         raise TypeError(f"{report}() got unexpected option(s) {', '.join(unknown)}; it takes "
                         f"{', '.join(sorted(allowed))}")
     o = {k: v for k, v in options.items() if v is not None}
