@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Union
@@ -104,6 +105,31 @@ def _status_name(code: int) -> str:
     return _STATUS_NAMES[code]
 
 
+class _InUse:
+    """`with _InUse(store) as handle:` around each C call on a store: the
+    handle of an open store, counted as in use until the block ends."""
+
+    __slots__ = ("store",)
+
+    def __init__(self, store: "Store") -> None:
+        self.store = store
+
+    def __enter__(self) -> ctypes.c_void_p:
+        store = self.store
+        with store._idle:
+            if store._handle is None or store._closing:
+                raise InvalidArgumentError("the store is closed")
+            store._calls += 1
+        return store._handle
+
+    def __exit__(self, *exc: Any) -> None:
+        store = self.store
+        with store._idle:
+            store._calls -= 1
+            if store._calls == 0:
+                store._idle.notify_all()
+
+
 class Store(Owned):
     """A ledger of deals. Open one with Store.open(path) or Store.memory(),
     preferably in a `with` block, which closes it.
@@ -120,6 +146,12 @@ class Store(Owned):
     def __init__(self, handle: ctypes.c_void_p, path: Optional[str]) -> None:
         super().__init__(handle)
         self.path = path
+        # vrk_store_close must not run while another thread is in a call on
+        # the store: close() waits for the calls in progress (counted here)
+        # and refuses new ones.
+        self._idle = threading.Condition()
+        self._calls = 0
+        self._closing = False
 
     # -- opening and closing ------------------------------------------------
 
@@ -151,8 +183,12 @@ class Store(Owned):
         return cls(handle, None)
 
     def close(self) -> None:
-        """Closes the store (it syncs first); further use raises. Idempotent."""
-        self._release()
+        """Closes the store (it syncs first) once the calls other threads
+        are making on it have returned; further use raises. Idempotent."""
+        with self._idle:
+            self._closing = True
+            self._idle.wait_for(lambda: self._calls == 0)
+            self._release()
 
     def __enter__(self) -> "Store":
         return self
@@ -162,12 +198,7 @@ class Store(Owned):
 
     @property
     def closed(self) -> bool:
-        return self._handle is None
-
-    def _h(self) -> ctypes.c_void_p:
-        if self._handle is None:
-            raise InvalidArgumentError("the store is closed")
-        return self._handle
+        return self._handle is None or self._closing
 
     def __repr__(self) -> str:
         where = self.path if self.path else "memory"
@@ -180,7 +211,8 @@ class Store(Owned):
         log_records, durable_bytes, checkpoint_events."""
         out = StoreStats()
         out.size = ctypes.sizeof(StoreStats)
-        check(self._lib.vrk_store_get_stats(ctypes.byref(out), self._h()))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_get_stats(ctypes.byref(out), store))
         return {name: getattr(out, name) for name, _ in StoreStats._fields_ if name != "size"}
 
     def open_info(self) -> Dict[str, Any]:
@@ -188,7 +220,8 @@ class Store(Owned):
         from_checkpoint, created, warning."""
         out = OpenInfo()
         out.size = ctypes.sizeof(OpenInfo)
-        check(self._lib.vrk_store_open_info(ctypes.byref(out), self._h()))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_open_info(ctypes.byref(out), store))
         return {"replayed_events": out.replayed_events,
                 "dropped_tail_bytes": out.dropped_tail_bytes,
                 "from_checkpoint": bool(out.from_checkpoint), "created": bool(out.created),
@@ -198,16 +231,19 @@ class Store(Owned):
         """A read-only store: applies what the writer appended since; whether
         anything was."""
         changed = ctypes.c_int()
-        check(self._lib.vrk_store_refresh(self._h(), ctypes.byref(changed)))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_refresh(store, ctypes.byref(changed)))
         return bool(changed.value)
 
     def sync(self) -> None:
         """Makes everything appended so far durable now."""
-        check(self._lib.vrk_store_sync(self._h()))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_sync(store))
 
     def checkpoint(self) -> None:
         """Writes a checkpoint so that the next open replays only what follows."""
-        check(self._lib.vrk_store_checkpoint(self._h()))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_checkpoint(store))
 
     # -- processes ----------------------------------------------------------
 
@@ -228,14 +264,16 @@ class Store(Owned):
             raise InvalidArgumentError(f"process: expected JSON text, a dict or a path, not "
                                        f"{type(definition).__name__}")
         version, created = ctypes.c_uint32(), ctypes.c_int()
-        check(self._lib.vrk_store_add_process(ctypes.byref(version), ctypes.byref(created),
-                                              self._h(), text.encode()))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_add_process(ctypes.byref(version), ctypes.byref(created),
+                                                  store, text.encode()))
         return ProcessVersion(version.value, bool(created.value))
 
     def processes(self) -> List[str]:
         """The keys of the processes, in the order they were added."""
         handle = ctypes.c_void_p()
-        check(self._lib.vrk_store_list_processes(ctypes.byref(handle), self._h()))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_list_processes(ctypes.byref(handle), store))
         try:
             n = self._lib.vrk_process_list_count(handle)
             return [self._lib.vrk_process_list_key(handle, i).decode() for i in range(n)]
@@ -246,8 +284,9 @@ class Store(Owned):
         """The current definition of process `key`, with its `version` and its
         stages in funnel order under `funnel`. Raises NotFoundError."""
         handle = ctypes.c_void_p()
-        check(self._lib.vrk_store_get_process(ctypes.byref(handle), self._h(),
-                                              _key(key, "process")))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_get_process(ctypes.byref(handle), store,
+                                                  _key(key, "process")))
         try:
             buf = VrkBuf()
             check(self._lib.vrk_process_json(ctypes.byref(buf), handle))
@@ -296,7 +335,8 @@ class Store(Owned):
                     value = ctypes.c_char_p(value or None)
                 setattr(e, _columns.COLUMNS[name], value)
         outcome = ctypes.c_int()
-        check(self._lib.vrk_store_append(ctypes.byref(outcome), self._h(), ctypes.byref(e)))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_append(ctypes.byref(outcome), store, ctypes.byref(e)))
         return _OUTCOMES[outcome.value]
 
     def append_events(self, events: _columns.EventData) -> AppendResult:
@@ -308,8 +348,9 @@ class Store(Owned):
         `rejects`; every other row is recorded."""
         batch = _columns.prepare(events)
         result = ctypes.c_void_p()
-        check(self._lib.vrk_store_append_batch(ctypes.byref(result), self._h(),
-                                               ctypes.byref(batch.columns)))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_append_batch(ctypes.byref(result), store,
+                                                   ctypes.byref(batch.columns)))
         try:
             accepted = self._lib.vrk_batch_result_accepted(result)
             duplicates = self._lib.vrk_batch_result_duplicates(result)
@@ -356,8 +397,9 @@ class Store(Owned):
             options.rejects_path = os.fsencode(rejects)
         stats = ImportStats()
         stats.size = ctypes.sizeof(ImportStats)
-        check(self._lib.vrk_store_import_csv(ctypes.byref(stats), self._h(), os.fsencode(path),
-                                             ctypes.byref(options)))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_import_csv(ctypes.byref(stats), store, os.fsencode(path),
+                                                 ctypes.byref(options)))
         return ImportResult(stats.rows, stats.accepted, stats.duplicates, stats.rejected)
 
     # -- deals --------------------------------------------------------------
@@ -365,7 +407,8 @@ class Store(Owned):
     def deal(self, key: str) -> Deal:
         """The current state of deal `key`. Raises NotFoundError."""
         handle = ctypes.c_void_p()
-        check(self._lib.vrk_store_get_deal(ctypes.byref(handle), self._h(), _key(key, "deal")))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_get_deal(ctypes.byref(handle), store, _key(key, "deal")))
         try:
             L = self._lib
             fields = {L.vrk_deal_field_key(handle, i).decode():
@@ -391,8 +434,9 @@ class Store(Owned):
         """Runs a report by name with keyword options, or from a ReportSpec
         mapping such as {"history": {"basis": "CLOSED"}}."""
         handle = ctypes.c_void_p()
-        check(self._lib.vrk_store_report_json(ctypes.byref(handle), self._h(),
-                                              spec_json(report, options)))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_report_json(ctypes.byref(handle), store,
+                                                  spec_json(report, options)))
         return Report(handle)
 
     def snapshot(self, **options: Any) -> Report:
@@ -441,8 +485,9 @@ class Store(Owned):
         """The partial state of a report over this store's deals, as bytes to
         ship and merge (voronka.merge) with the states of other partitions."""
         handle = ctypes.c_void_p()
-        check(self._lib.vrk_store_compute_partial(ctypes.byref(handle), self._h(),
-                                                  spec_json(report, options)))
+        with _InUse(self) as store:
+            check(self._lib.vrk_store_compute_partial(ctypes.byref(handle), store,
+                                                      spec_json(report, options)))
         return Partial(handle).to_bytes()
 
 
