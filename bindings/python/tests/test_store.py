@@ -562,6 +562,25 @@ def test_append_reads_an_event_as_a_batch_row():
         assert s.stats()["events"] == 4
 
 
+def test_append_takes_a_row_of_a_dataframe(events):
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        assert s.append(events.iloc[0]) == "accepted"  # a Series, with numpy values
+        assert s.append(events.iloc[1], ts=MARCH_3_9H + DAY) == "accepted"
+        row = next(events.iloc[2:3].itertuples(index=False))
+        assert s.append(row._asdict()) == "accepted"
+        assert s.deal("A").stage == "offer"
+        for wrong in (["1", "A"], "1,A", 5):
+            with pytest.raises(voronka.InvalidArgumentError) as info:
+                s.append(wrong)
+            assert str(info.value) == (f"event: expected a mapping of field to value (a dict, or "
+                                       f"a DataFrame row), not {type(wrong).__name__}")
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            s.append({"event_id": "9", 7: "x", "Kind": "won"})
+        assert str(info.value).startswith("event: unknown field(s) 'Kind', 7; the fields are")
+        assert s.stats()["events"] == 3
+
+
 def test_append_reads_plain_values_without_a_batch_exactly_as_a_batch_would():
     """Store.append reads an event of plain values (str, int, dates) itself;
     whatever it takes, it must read as the batch conversion reads the row."""

@@ -305,16 +305,23 @@ class Store(Owned):
 
     # -- events -------------------------------------------------------------
 
-    def append(self, event: Optional[Mapping[str, Any]] = None, **fields: Any) -> str:
-        """Appends one event given as a mapping (or keywords) with the CSV
-        column names: event_id, deal_id, ts, kind, and what the kind reads.
+    def append(self, event: Union[Mapping[str, Any], pd.Series, None] = None,
+               **fields: Any) -> str:
+        """Appends one event given as a mapping, a DataFrame's row (or
+        keywords) with the CSV column names: event_id, deal_id, ts, kind, and what the kind reads.
         Returns "accepted" or "duplicate"; a rejected event raises the
         error of its C status (IllegalTransitionError, NotFoundError, ...)."""
-        values = dict(event or {}, **fields)
+        # A Series is a DataFrame's row (df.iloc[i]); not a Mapping, and its
+        # truth value is ambiguous.
+        if event is not None and not isinstance(event, (Mapping, pd.Series)):
+            raise InvalidArgumentError(f"event: expected a mapping of field to value (a dict, or "
+                                       f"a DataFrame row), not {type(event).__name__}")
+        values = dict({} if event is None else event, **fields)
         unknown = set(values) - set(_columns.COLUMNS)
         if unknown:
-            raise InvalidArgumentError(f"event: unknown field(s) {', '.join(sorted(unknown))}; "
-                                       f"the fields are {', '.join(_columns.COLUMNS)}")
+            raise InvalidArgumentError(
+                f"event: unknown field(s) {', '.join(sorted(map(repr, unknown)))}; "
+                f"the fields are {', '.join(_columns.COLUMNS)}")
         e = Event()
         self._lib.vrk_event_init(ctypes.byref(e))
         plain = _columns.read_plain(values)
