@@ -229,6 +229,26 @@ def test_unicode_and_empty_batches():
         assert str(info.value) == "deal D: event 4: owner '\\xed\\xbf\\xbf' is not valid UTF-8 text"
 
 
+def test_bytes_are_read_as_utf_8_text():
+    # As some database drivers give text: the bytes' text, never "b'...'".
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        r = s.append_events({"event_id": [b"1", b"2", "3"], "deal_id": [b"A", b"B", "C"],
+                             "process": np.array([b"sale"] * 3), "ts": [MARCH_3_9H] * 3,
+                             "kind": [b"opened", "opened", "opened"],
+                             "owner": ["Анна".encode(), b"x\xff", None],
+                             "client": pd.Categorical([b"acme", b"acme", b"acme"])})
+        assert (r.accepted, r.rejected) == (2, 1)
+        assert r.rejects.to_dict("records") == [
+            {"row": 1, "status": "invalid argument",
+             "error": "deal B: event 2: owner 'x\\xff' is not valid UTF-8 text"}]
+        d = s.deal("A")
+        assert (d.process, d.owner, d.client) == ("sale", "Анна", "acme")
+        assert s.append(event_id=b"4", deal_id="D", process="sale", ts=MARCH_3_9H,
+                        kind="opened", owner=b"boris") == "accepted"
+        assert s.deal("D").owner == "boris"
+
+
 def test_import_csv(tmp_path):
     with voronka.Store.memory() as s:
         s.add_process(DATA / "sale.json")

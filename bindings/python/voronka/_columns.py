@@ -9,6 +9,7 @@ reader would give, and the other rows go through.
 """
 from __future__ import annotations
 
+import codecs
 import ctypes
 import datetime as dt
 from dataclasses import dataclass, field
@@ -129,10 +130,32 @@ def texts(values: np.ndarray) -> np.ndarray:
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         return values
     floats = _instances(values, _FLOATS)
+    raw = _instances(values, bytes)
     out = np.array(list(map(str, values)), dtype=object)
     if floats.any():
         out[floats] = _float_texts(values[floats].astype(np.float64))
+    if raw.any():
+        # UTF-8 text, as database drivers may give it; bytes that are not
+        # UTF-8 are passed as they are, for the ledger to reject.
+        out[raw] = [b.decode("utf-8", "surrogateescape") for b in values[raw]]
     return out
+
+
+def _as_given(error: UnicodeError) -> Tuple[bytes, int]:
+    """Encodes the surrogates that cannot be UTF-8: those standing for bytes
+    that were not UTF-8 (surrogateescape) as those bytes, a lone one as it
+    would be (surrogatepass). Either way the ledger rejects the text, and its
+    message shows what was given."""
+    assert isinstance(error, UnicodeEncodeError)
+    out = bytearray()
+    for char in error.object[error.start:error.end]:
+        code = ord(char)
+        out += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else \
+            char.encode("utf-8", "surrogatepass")
+    return bytes(out), error.end
+
+
+codecs.register_error("voronka-as-given", _as_given)
 
 
 def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -150,7 +173,7 @@ def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray, 
         joined = "\0".join(np.where(nul, "", values).tolist()) + "\0"
     # A lone surrogate is passed through as the bytes it would be, which are
     # not UTF-8: the ledger rejects its row, naming the column.
-    packed = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    packed = np.frombuffer(joined.encode("utf-8", "voronka-as-given"), dtype=np.uint8)
     keep.append(packed)
     ends = np.flatnonzero(packed == 0).astype(np.uint64)
     starts = np.empty(n, dtype=np.uint64)
@@ -228,6 +251,8 @@ def text_pointers(column: pd.Series, keep: List[Any]
 def kind_code(value: Any) -> int:
     """The vrk_event_kind of a kind name or number (a float holding one
     too); 0 for anything else, booleans included."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
     if isinstance(value, str):
         return KINDS.get(value, 0)
     if isinstance(value, (bool, np.bool_)):
