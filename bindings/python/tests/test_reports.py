@@ -159,6 +159,28 @@ def test_the_other_forms(store):
     empty.close()
 
 
+def test_a_table_is_named_and_rendered_alone_only_as_csv(store):
+    h = store.history()
+    for call in (lambda: h.to_pandas("nope"), lambda: h.render("csv", table="nope"),
+                 lambda: h.render(table="nope")):
+        with pytest.raises(voronka.NotFoundError) as info:
+            call()
+        assert str(info.value) == "the history report has no table 'nope' (tables: stages, summary)"
+    for form in ("table", "json", "html"):  # these give every table
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            h.render(form, table="summary")
+        assert str(info.value) == (f"table: the {form} format renders every table; only csv "
+                                   "renders one")
+    assert h.render("table", table="") == h.render("table")
+    for wrong in (1, ["summary"]):
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            h.to_pandas(wrong)
+        assert str(info.value) == (f"table: expected a table name (stages, summary), not "
+                                   f"{type(wrong).__name__}")
+        with pytest.raises(voronka.InvalidArgumentError):
+            h.render("csv", table=wrong)
+
+
 def test_plots(store):
     import matplotlib.colors as colors
     figure = store.history().plot()

@@ -271,6 +271,9 @@ class Report(Owned):
     def _table_index(self, table: Optional[str]) -> int:
         if table is None:
             return 0
+        if not isinstance(table, str):
+            raise InvalidArgumentError(f"table: expected a table name ({', '.join(self.tables)}), "
+                                       f"not {type(table).__name__}")
         index = ctypes.c_size_t()
         check(self._lib.vrk_report_find_table(ctypes.byref(index), self._handle, table.encode()))
         return index.value
@@ -331,9 +334,17 @@ class Report(Owned):
         return take_buf(buf)
 
     def render(self, format: str = "table", table: Optional[str] = None) -> str:
-        """The report as the CLI prints it: "table", "csv", "json" or "html"."""
+        """The report as the CLI prints it: "table", "csv", "json" or "html".
+        csv writes one table: `table`, or the main one."""
         if format not in _FORMATS:
             raise InvalidArgumentError(f"format: '{format}' is not one of {', '.join(_FORMATS)}")
+        if table is not None and table != "":
+            # The C call ignores the table, even an unknown one, in the
+            # formats that render every table.
+            self._table_index(table)
+            if format != "csv":
+                raise InvalidArgumentError(f"table: the {format} format renders every table; "
+                                           "only csv renders one")
         buf = VrkBuf()
         check(self._lib.vrk_report_render(ctypes.byref(buf), self._handle, _FORMATS[format],
                                           table.encode() if table else None))
