@@ -310,6 +310,33 @@ def test_option_errors_name_the_option(store):
         store.window(window=np.timedelta64("NaT"))
 
 
+def test_option_types_and_ranges_are_checked_before_the_c_call(store):
+    cases = [
+        ("durations", dict(cumulative="no"), "cumulative: 'no' is not True or False"),
+        ("durations", dict(cumulative=1), "cumulative: 1 is not True or False"),
+        ("snapshot", dict(rotting_days=2 ** 32), "rotting_days: 4294967296 is out of range "
+                                                 "(at most 4294967295 days)"),
+        ("forecast", dict(lookback_days=2 ** 40), "lookback_days: 1099511627776 is out of range "
+                                                  "(at most 4294967295 days)"),
+        ("window", dict(window="99999999999999999999d"),
+         "window: '99999999999999999999d' is out of range"),
+        ("history", dict(by=3), "by: expected a string, not int"),
+        ("history", dict(basis=1), "basis: 1 is not one of created, closed, activity"),
+    ]
+    for report, options, message in cases:
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            store.report(report, **options)
+        assert str(info.value) == message, options
+    assert store.durations(cumulative=np.bool_(True)).to_json() == \
+        store.durations(cumulative=True).to_json()
+    with pytest.raises(voronka.InvalidArgumentError) as info:
+        store.report({"history": {"filter": {"from": dt.datetime(2025, 1, 1)}}})
+    assert str(info.value) == "spec: Object of type datetime is not JSON serializable"
+    with pytest.raises(voronka.InvalidArgumentError) as info:
+        store.partial({"history": {"basis": {"CLOSED"}}})
+    assert str(info.value) == "spec: Object of type set is not JSON serializable"
+
+
 def test_list_options_and_numpy_durations(store):
     assert store.history(process=["sale"]).to_json() == store.history(process="sale").to_json()
     assert store.history(owner=("anna",)).to_json() == store.history(owner="anna").to_json()

@@ -79,7 +79,10 @@ def to_duration_ms(value: DurationLike, what: str = "duration") -> int:
     if isinstance(value, str):
         match = _DURATION.fullmatch(value.strip())
         if match:
-            return int(match.group(1)) * _DURATION_UNIT_MS[match.group(2)]
+            ms = int(match.group(1)) * _DURATION_UNIT_MS[match.group(2)]
+            if ms > _INT64[1]:
+                raise InvalidArgumentError(f"{what}: {value!r} is out of range")
+            return ms
     shown = "NaT" if value is None else repr(value)
     raise InvalidArgumentError(f"{what}: {shown} is not a duration (e.g. 7d, 36h, 90m, 45s, "
                                "milliseconds or a timedelta)")

@@ -38,6 +38,7 @@ _BASES = ("created", "closed", "activity")
 _COUNTS = ("reached", "entered")
 _MODES = ("default", "strict_order", "strict_deduplication", "strict_increase")
 _DEFAULT_WINDOW_MS = 30 * 86_400_000  # the CLI's default --window
+_MAX_DAYS = 2 ** 32 - 1  # rotting_days and lookback_days are uint32 in the spec
 
 (_COLUMN_TEXT, _COLUMN_COUNT, _COLUMN_MONEY, _COLUMN_RATIO, _COLUMN_TIME, _COLUMN_DURATION,
  _COLUMN_NUMBER, _COLUMN_FLAG) = range(8)
@@ -143,7 +144,9 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
         filt["as_of"] = str(to_ms(o.get("as_of", o.get("at")), "as_of"))
     body: Dict[str, Any] = {"filter": filt}
     if "by" in o:
-        by = str(o["by"])
+        by = o["by"]
+        if not isinstance(by, str):
+            raise InvalidArgumentError(f"by: expected a string, not {type(by).__name__}")
         if by.startswith("field:") and len(by) > 6:
             body["breakdown"] = {"by": "FIELD", "field": by[6:]}
         elif by in _BY:
@@ -155,13 +158,20 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
         body["basis"] = _choice(o["basis"], _BASES, "basis")
     if "count" in o:
         body["count"] = _choice(o["count"], _COUNTS, "count")
-    if o.get("cumulative"):
-        body["cumulative"] = True
+    if "cumulative" in o:
+        # Not any truthy value: cumulative="no" would be True.
+        if not isinstance(o["cumulative"], (bool, np.bool_)):
+            raise InvalidArgumentError(f"cumulative: {o['cumulative']!r} is not True or False")
+        if o["cumulative"]:
+            body["cumulative"] = True
     for name in ("rotting_days", "lookback_days"):
         if name in o:
             value = o[name]
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
                 raise InvalidArgumentError(f"{name}: {value!r} is not a number of days")
+            if value > _MAX_DAYS:
+                raise InvalidArgumentError(f"{name}: {value} is out of range (at most "
+                                           f"{_MAX_DAYS} days)")
             body[name] = int(value)
     for name in ("inflow", "all_stages", "sensitivity_step"):
         if name in o:
@@ -181,7 +191,10 @@ def spec_json(report: Union[str, Mapping[str, Any]], options: Mapping[str, Any])
     if isinstance(report, Mapping):
         if options:
             raise TypeError("options go inside a spec given as a mapping")
-        return json.dumps(report).encode()
+        try:
+            return json.dumps(report).encode()
+        except (TypeError, ValueError) as error:
+            raise InvalidArgumentError(f"spec: {error}") from None
     return json.dumps(spec(report, options)).encode()
 
 
