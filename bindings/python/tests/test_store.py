@@ -646,6 +646,44 @@ def test_append_reads_plain_values_without_a_batch_exactly_as_a_batch_would():
     assert taken == 20  # most of them: the test would prove little otherwise
 
 
+def test_arguments_of_the_store_and_module_functions_are_checked(tmp_path, events):
+    path = tmp_path / "s.vrk"
+    cases = [
+        (lambda: voronka.Store.open(path, checkpoint_every=-1),
+         "checkpoint_every: -1 is not a number of events"),
+        (lambda: voronka.Store.open(path, checkpoint_every="5"),
+         "checkpoint_every: '5' is not a number of events"),
+        (lambda: voronka.Store.open(path, read_only="no"), "read_only: 'no' is not True or False"),
+        (lambda: voronka.Store.open(path, create_if_missing=None),
+         "create_if_missing: None is not True or False"),
+        (lambda: voronka.format_ms("2025-03-03"),
+         "time: '2025-03-03' is not milliseconds since the epoch"),
+        (lambda: voronka.format_ms(1.5), "time: 1.5 is not milliseconds since the epoch"),
+        (lambda: voronka.format_ms(2 ** 64), "time: 18446744073709551616 ms is out of range"),
+        (lambda: voronka.merge(b"state"), "merge: expected a list of states, not bytes"),
+        (lambda: voronka.merge("state"), "merge: expected a list of states, not str"),
+    ]
+    for call, message in cases:
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            call()
+        assert str(info.value) == message
+    assert not path.exists()  # nothing was opened
+    assert voronka.format_ms(np.int64(MARCH_3_9H)) == "2025-03-03T09:00:00Z"
+    with voronka.Store.memory() as s:
+        # A process file named by a string, as by a Path: JSON text starts with "{".
+        assert s.add_process(str(DATA / "sale.json")) == (0, True)
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            s.add_process("processes/nope.json")
+        assert str(info.value) == ("process: 'processes/nope.json' is neither a process "
+                                   "definition in JSON nor a file")
+        with pytest.raises(voronka.InvalidProcessError):
+            s.add_process(' {"key": "x"}')
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            s.add_process("x" * 200)
+        assert str(info.value) == (f"process: '{'x' * 60}...' is neither a process "
+                                   "definition in JSON nor a file")
+
+
 def test_malformed_arguments_raise_invalid_argument(tmp_path):
     with voronka.Store.memory() as s:
         definition = json.loads((DATA / "sale.json").read_text())

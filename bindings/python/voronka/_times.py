@@ -91,6 +91,11 @@ def to_duration_ms(value: DurationLike, what: str = "duration") -> int:
 def format_ms(ms: int) -> str:
     """ISO 8601 text of a time, as the CLI writes it."""
     from ._library import VrkBuf, take_buf
+    if not isinstance(ms, (int, np.integer)) or isinstance(ms, (bool, np.bool_)):
+        raise InvalidArgumentError(f"time: {ms!r} is not milliseconds since the epoch")
+    if not _INT64[0] <= int(ms) <= _INT64[1]:
+        raise InvalidArgumentError(f"time: {ms} ms is out of range")
+    ms = int(ms)
     buf = VrkBuf()
     check(lib().vrk_time_format(ctypes.byref(buf), ms))
     return take_buf(buf).decode()

@@ -405,6 +405,10 @@ def _partial(state: Union[bytes, Partial]) -> Partial:
 
 def merge(states: Iterable[Union[bytes, Partial]]) -> bytes:
     """Merges partial states of one spec (from Store.partial) into one."""
+    # bytes are iterable too, as ints: one state is not a list of them.
+    if isinstance(states, (bytes, bytearray, memoryview, str)):
+        raise InvalidArgumentError(f"merge: expected a list of states, not "
+                                   f"{type(states).__name__}")
     parts = [_partial(s) for s in states]
     if not parts:
         raise InvalidArgumentError("merge: no states to merge")

@@ -164,12 +164,21 @@ class Store(Owned):
         if durability not in _DURABILITY:
             raise InvalidArgumentError(f"durability: '{durability}' is not one of "
                                        f"{', '.join(_DURABILITY)}")
+        for name, flag in (("read_only", read_only), ("create_if_missing", create_if_missing)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise InvalidArgumentError(f"{name}: {flag!r} is not True or False")
+        # ctypes would wrap a negative count around to a huge one.
+        if (not isinstance(checkpoint_every, (int, np.integer)) or
+                isinstance(checkpoint_every, (bool, np.bool_)) or
+                not 0 <= checkpoint_every < 2 ** 64):
+            raise InvalidArgumentError(f"checkpoint_every: {checkpoint_every!r} is not a number "
+                                       "of events")
         options = StoreOptions()
         lib().vrk_store_options_init(ctypes.byref(options))
         options.durability = _DURABILITY[durability]
         options.read_only = int(read_only)
         options.create_if_missing = int(create_if_missing)
-        options.checkpoint_every = checkpoint_every
+        options.checkpoint_every = int(checkpoint_every)
         handle = ctypes.c_void_p()
         check(lib().vrk_store_open(ctypes.byref(handle), os.fsencode(path),
                                    ctypes.byref(options)))
@@ -249,7 +258,7 @@ class Store(Owned):
 
     def add_process(self, definition: Union[str, Mapping[str, Any], os.PathLike]) -> ProcessVersion:
         """Adds a process from its JSON text, a dict of the same form, or a
-        path to a JSON file; a changed definition under a known key is a new
+        path (or a string naming a file) to a JSON file; a changed definition under a known key is a new
         version."""
         if isinstance(definition, Mapping):
             try:
@@ -260,6 +269,13 @@ class Store(Owned):
             text = Path(definition).read_text(encoding="utf-8")
         elif isinstance(definition, str):
             text = definition
+            # A definition is a JSON object; any other text names its file.
+            if not text.lstrip().startswith("{"):
+                if not os.path.isfile(text):
+                    shown = text if len(text) <= 60 else text[:60] + "..."
+                    raise InvalidArgumentError(f"process: {shown!r} is neither a process "
+                                               "definition in JSON nor a file")
+                text = Path(text).read_text(encoding="utf-8")
         else:
             raise InvalidArgumentError(f"process: expected JSON text, a dict or a path, not "
                                        f"{type(definition).__name__}")
