@@ -538,6 +538,29 @@ def test_times_kinds_and_amounts_as_the_cli_reads_them():
                 assert not good[i], text
 
 
+def test_decimal_amounts_as_read_sql_gives_numeric_columns():
+    from decimal import Decimal
+    amounts = [Decimal(100000), Decimal("250.00"), Decimal("NaN"), None, Decimal("12.5"),
+               Decimal("Infinity"), Decimal(2 ** 63)]
+    frame = pd.DataFrame({"event_id": [f"e{i}" for i in range(7)],
+                          "deal_id": [f"D{i}" for i in range(7)], "process": "sale",
+                          "ts": MARCH_3_9H, "kind": "opened", "amount": amounts})
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        r = s.append_events(frame)
+        assert r.rejects.to_dict("records") == [
+            {"row": 4, "status": "invalid argument",
+             "error": "amount: '12.5' is not an integer amount in minor units (cents)"},
+            {"row": 5, "status": "invalid argument",
+             "error": "amount: 'Infinity' is not an integer amount in minor units (cents)"},
+            {"row": 6, "status": "invalid argument",
+             "error": "amount: '9223372036854775808' is out of range"}]
+        assert [s.deal(f"D{i}").amount for i in range(4)] == [100000, 250, 0, 0]
+        assert s.append(event_id="x", deal_id="D0", ts=MARCH_3_9H + DAY, kind="amount_changed",
+                        amount=Decimal(7)) == "accepted"
+        assert s.deal("D0").amount == 7
+
+
 def test_append_reads_an_event_as_a_batch_row():
     """NA of every sort is absent, numbers are checked, errors name the field,
     as append_events reads a row."""

@@ -5,6 +5,7 @@ import ctypes
 import datetime as dt
 import itertools
 import re
+from decimal import Decimal
 from typing import Any, Callable, Optional, Tuple, Union
 
 import numpy as np
@@ -147,6 +148,11 @@ def integers(column: pd.Series, low: int, high: int, text_first: Optional[Callab
             strings = present
         else:
             ints = present & instances(objects, _INTEGERS) & ~instances(objects, (bool, np.bool_))
+            # Decimals, as read_sql gives NUMERIC columns, are integers when
+            # they hold one; the others are left to the caller.
+            decimals = np.flatnonzero(present & instances(objects, Decimal))
+            ints[decimals] = [d.is_finite() and d == d.to_integral_value()
+                              for d in objects[decimals]]
             floats = present & instances(objects, _FLOATS)
             strings = present & instances(objects, str)
         text = pd.Series(objects[strings], dtype=object)
