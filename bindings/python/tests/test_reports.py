@@ -201,6 +201,10 @@ def test_plots(store):
         store.owners().plot()
     with pytest.raises(voronka.InvalidArgumentError, match="no group 'zoe'"):
         store.history(by="owner").plot(group="zoe")
+    # Without a breakdown there are no groups: the chart would be of every deal.
+    with pytest.raises(voronka.InvalidArgumentError) as info:
+        store.history().plot(group="anna")
+    assert str(info.value) == "plot: group 'anna', but the report has no breakdown (by=...)"
 
 
 def test_partial_states_merge_to_the_whole(events):

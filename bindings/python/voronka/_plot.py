@@ -36,6 +36,9 @@ def plot_report(report, group: Optional[str] = None):
                                    f"drawn for {', '.join(_CHARTS)}")
     table, label, charts = _CHARTS[report.name]
     frame = report.to_pandas(table)
+    if "group" not in frame.columns and group is not None:
+        raise InvalidArgumentError(f"plot: group '{group}', but the report has no breakdown "
+                                   "(by=...)")
     if "group" in frame.columns:
         frame = frame[frame["group"].isna() if group is None else frame["group"] == group]
         if frame.empty:
