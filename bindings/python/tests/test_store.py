@@ -70,6 +70,11 @@ def test_processes():
         p = s.process("sale")
         assert (p["key"], p["version"], p["funnel"]) == ("sale", 2,
                                                          ["lead", "meeting", "offer", "contract"])
+        # What process() gives goes back in: its version and funnel are the store's.
+        assert s.add_process(p) == (1, False)
+        p["stages"][0]["probability"] = 0.2
+        assert s.add_process(p) == (2, True)
+        assert s.process("sale")["version"] == 3
         with pytest.raises(voronka.NotFoundError, match="nope"):
             s.process("nope")
         with pytest.raises(voronka.InvalidProcessError, match=r"stage 'a': probability 2 is outside"):

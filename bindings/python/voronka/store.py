@@ -257,10 +257,13 @@ class Store(Owned):
     # -- processes ----------------------------------------------------------
 
     def add_process(self, definition: Union[str, Mapping[str, Any], os.PathLike]) -> ProcessVersion:
-        """Adds a process from its JSON text, a dict of the same form, or a
-        path (or a string naming a file) to a JSON file; a changed definition under a known key is a new
-        version."""
+        """Adds a process from its JSON text, a dict of the same form (as
+        process() gives it), or a path (or a string naming a file) to a JSON
+        file; a changed definition under a known key is a new version."""
         if isinstance(definition, Mapping):
+            # process() adds the version and the funnel, which the store works
+            # out itself: a definition it gave goes back in as it came out.
+            definition = {k: v for k, v in definition.items() if k not in ("version", "funnel")}
             try:
                 text = json.dumps(definition, default=_json_value)
             except (TypeError, ValueError) as error:
