@@ -341,6 +341,20 @@ def test_option_types_and_ranges_are_checked_before_the_c_call(store):
     assert str(info.value) == "spec: Object of type set is not JSON serializable"
 
 
+def test_times_as_floats_holding_milliseconds(store, events):
+    # As a column of epoch ms with a missing value gives them (df.ts.max()).
+    t = voronka.to_ms("2025-03-05")
+    assert store.history(start=float(t)).to_json() == store.history(start=t).to_json()
+    assert store.snapshot(at=np.float64(t)).to_json() == store.snapshot(at=t).to_json()
+    for value, message in ((t + 0.5, f"start: {t + 0.5!r} is not a whole number of ms"),
+                           (float("nan"), "start: nan is not a time"),
+                           (float("inf"), "start: inf is not a whole number of ms"),
+                           (2.0 ** 63, "start: 9.223372036854776e+18 ms is out of range")):
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            store.history(start=value)
+        assert str(info.value) == message
+
+
 def test_list_options_and_numpy_durations(store):
     assert store.history(process=["sale"]).to_json() == store.history(process="sale").to_json()
     assert store.history(owner=("anna",)).to_json() == store.history(owner="anna").to_json()

@@ -39,8 +39,8 @@ def _is_na(value: object) -> bool:
 
 
 def to_ms(value: TimeLike, what: str = "time") -> int:
-    """Milliseconds since the epoch (UTC) of an int (already ms), an ISO 8601
-    string, a datetime (naive means UTC), a date, or a numpy/pandas time."""
+    """Milliseconds since the epoch (UTC) of an int (already ms; a float
+    holding one too), an ISO 8601 string, a datetime (naive means UTC), a date, or a numpy/pandas time."""
     # Text and integers first: the usual values, and never missing ones.
     if isinstance(value, str):
         out = ctypes.c_int64()
@@ -52,6 +52,12 @@ def to_ms(value: TimeLike, what: str = "time") -> int:
     if isinstance(value, (int, np.integer)):
         if not _INT64[0] <= int(value) <= _INT64[1]:
             raise InvalidArgumentError(f"{what}: {value} ms is out of range")
+        return int(value)
+    if isinstance(value, (float, np.floating)):  # as a column of ms with a gap holds them
+        if not float(value).is_integer():
+            raise InvalidArgumentError(f"{what}: {value!r} is not a whole number of ms")
+        if not -2.0 ** 63 <= value < 2.0 ** 63:
+            raise InvalidArgumentError(f"{what}: {value!r} ms is out of range")
         return int(value)
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
