@@ -333,6 +333,15 @@ def test_option_types_and_ranges_are_checked_before_the_c_call(store):
         assert str(info.value) == message, options
     assert store.durations(cumulative=np.bool_(True)).to_json() == \
         store.durations(cumulative=True).to_json()
+    # A field filter's None is no value to look for, nor the text "None".
+    for fields, message in (({"source": None}, "field: source: None is not text or an integer"),
+                            ({"source": float("nan")}, "field: source: nan is not text or an integer"),
+                            ({None: "x"}, "field: the key None is not a string")):
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            store.history(field=fields)
+        assert str(info.value) == message
+    assert store.history(field={"size": 3}).to_json() == \
+        store.history(field={"size": "3"}).to_json()
     with pytest.raises(voronka.InvalidArgumentError) as info:
         store.report({"history": {"filter": {"from": dt.datetime(2025, 1, 1)}}})
     assert str(info.value) == "spec: Object of type datetime is not JSON serializable"

@@ -92,7 +92,15 @@ def _multipliers(value: Any) -> Dict[str, float]:
 
 def _fields(value: Union[Mapping[str, str], Iterable[str], str]) -> Dict[str, str]:
     if isinstance(value, Mapping):
-        return {str(k): str(v) for k, v in value.items()}
+        fields = {}
+        for key, val in value.items():
+            if not isinstance(key, str):
+                raise InvalidArgumentError(f"field: the key {key!r} is not a string")
+            # A number is its text; None or NaN would be "None" or "nan".
+            if not isinstance(val, (str, int, np.integer)) or isinstance(val, (bool, np.bool_)):
+                raise InvalidArgumentError(f"field: {key}: {val!r} is not text or an integer")
+            fields[key] = str(val)
+        return fields
     fields = {}
     for item in _strings(value, "field"):
         key, sep, val = item.partition("=")
