@@ -165,7 +165,8 @@ def test_a_table_is_named_and_rendered_alone_only_as_csv(store):
                  lambda: h.render(table="nope")):
         with pytest.raises(voronka.NotFoundError) as info:
             call()
-        assert str(info.value) == "the history report has no table 'nope' (tables: stages, summary)"
+        assert str(info.value) == ("the history report has no table 'nope' "
+                                   "(tables: stages, summary)")
     for form in ("table", "json", "html"):  # these give every table
         with pytest.raises(voronka.InvalidArgumentError) as info:
             h.render(form, table="summary")
@@ -335,7 +336,8 @@ def test_option_types_and_ranges_are_checked_before_the_c_call(store):
         store.durations(cumulative=True).to_json()
     # A field filter's None is no value to look for, nor the text "None".
     for fields, message in (({"source": None}, "field: source: None is not text or an integer"),
-                            ({"source": float("nan")}, "field: source: nan is not text or an integer"),
+                            ({"source": float("nan")},
+                             "field: source: nan is not text or an integer"),
                             ({None: "x"}, "field: the key None is not a string")):
         with pytest.raises(voronka.InvalidArgumentError) as info:
             store.history(field=fields)

@@ -40,7 +40,8 @@ def _is_na(value: object) -> bool:
 
 def to_ms(value: TimeLike, what: str = "time") -> int:
     """Milliseconds since the epoch (UTC) of an int (already ms; a float
-    holding one too), an ISO 8601 string, a datetime (naive means UTC), a date, or a numpy/pandas time."""
+    holding one too), an ISO 8601 string, a datetime (naive means UTC), a
+    date, or a numpy/pandas time."""
     # Text and integers first: the usual values, and never missing ones.
     if isinstance(value, str):
         out = ctypes.c_int64()
