@@ -369,9 +369,10 @@ class Store(Owned):
         """Appends a batch: a DataFrame, or a mapping of column name to a
         numpy array or list, with the CSV column names (ts as datetime64,
         ISO 8601 strings or epoch ms; NA in optional columns means absent).
-        Each deal's events are applied in time order. Rows that are not
-        events, and events the ledger rejects, are listed in the result's
-        `rejects`; every other row is recorded."""
+        Each deal's events are applied in time order (rows of equal time
+        in row order). Rows that are not events, and events the ledger
+        rejects, are listed in the result's `rejects`; every other row is
+        recorded."""
         batch = _columns.prepare(events)
         result = ctypes.c_void_p()
         with _InUse(self) as store:
