@@ -373,6 +373,11 @@ def test_list_options_and_numpy_durations(store):
         store.whatif(stage_multiplier={"offer": 2}).to_json()
     assert store.window(window=np.timedelta64(7, "D")).to_json() == \
         store.window(window="7d").to_json()
+    # A Series maps its index to its values, as a dict does.
+    assert store.whatif(stage_multiplier=pd.Series({"offer": 2.0})).to_json() == \
+        store.whatif(stage_multiplier={"offer": 2}).to_json()
+    assert store.history(field=pd.Series({"source": "web"})).to_json() == \
+        store.history(field={"source": "web"}).to_json()
 
 
 def test_handles_are_not_copied(store):

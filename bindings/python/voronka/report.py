@@ -72,8 +72,9 @@ def _number(value: Any, what: str) -> float:
 
 
 def _multipliers(value: Any) -> Dict[str, float]:
-    """{stage: multiplier} from a mapping or "STAGE=X" texts (the CLI's form)."""
-    if isinstance(value, Mapping):
+    """{stage: multiplier} from a mapping (or a Series) or "STAGE=X" texts
+    (the CLI's form)."""
+    if isinstance(value, (Mapping, pd.Series)):
         pairs = list(value.items())
     else:
         pairs = []
@@ -91,7 +92,7 @@ def _multipliers(value: Any) -> Dict[str, float]:
 
 
 def _fields(value: Union[Mapping[str, str], Iterable[str], str]) -> Dict[str, str]:
-    if isinstance(value, Mapping):
+    if isinstance(value, (Mapping, pd.Series)):  # a Series maps its index to its values
         fields = {}
         for key, val in value.items():
             if not isinstance(key, str):
