@@ -254,6 +254,36 @@ def test_bytes_are_read_as_utf_8_text():
         assert s.deal("D").owner == "boris"
 
 
+def test_lists_and_other_containers_are_no_text_nor_kind():
+    # One row of a list or a dict is rejected, naming its column; in a long
+    # column of repeated values too, which is read by distinct value.
+    kinds = ", ".join(voronka._columns.KINDS)
+    for n in (5, 5000):
+        frame = pd.DataFrame({"event_id": [f"e{i}" for i in range(n)],
+                              "deal_id": [f"D{i}" for i in range(n)], "process": "sale",
+                              "ts": MARCH_3_9H, "kind": "opened", "owner": "anna",
+                              "client": "acme"})
+        frame["owner"] = frame.owner.astype(object)
+        frame.at[1, "owner"] = ["anna", "boris"]
+        frame.at[2, "client"] = {"name": "acme"}
+        frame.at[0, "kind"] = ["opened"]
+        frame.at[n - 1, "event_id"] = ("e", 1)
+        with voronka.Store.memory() as s:
+            s.add_process(DATA / "sale.json")
+            r = s.append_events(frame)
+            assert r.rejects.to_dict("records") == [
+                {"row": 0, "status": "invalid argument",
+                 "error": f"kind: '['opened']' is not an event kind; the kinds are {kinds}"},
+                {"row": 1, "status": "invalid argument",
+                 "error": "owner: '['anna', 'boris']' is not text"},
+                {"row": 2, "status": "invalid argument",
+                 "error": "client: '{'name': 'acme'}' is not text"},
+                {"row": n - 1, "status": "invalid argument",
+                 "error": "event_id: '('e', 1)' is not text"}]
+            assert (r.accepted, r.rejected) == (n - 4, 4)
+            assert (s.deal("D3").owner, s.deal("D3").client) == ("anna", "acme")
+
+
 def test_import_csv(tmp_path):
     with voronka.Store.memory() as s:
         s.add_process(DATA / "sale.json")

@@ -102,6 +102,8 @@ _SAMPLE = 4096        # rows looked at to guess whether a column repeats its val
 _REPEATING = 0.05     # at most this share of distinct values in the sample: factorize
 _FLOATS = (float, np.floating)
 _INTEGERS = (int, np.integer)
+# Values of a text column that are no text, whose str() would pass for it.
+_CONTAINERS = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
 
 
 def _float_texts(values: np.ndarray) -> np.ndarray:
@@ -183,7 +185,7 @@ def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray, 
 
 
 def _row_pointers(column: pd.Series, keep: List[Any]
-                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """text_pointers() of a column read row by row (each value encoded)."""
     if column.dtype == object:
         # Nearly always every value is text. Then the join that packs them
@@ -191,20 +193,22 @@ def _row_pointers(column: pd.Series, keep: List[Any]
         # missing values and for text took two more: over millions of
         # objects scattered in memory, each pass costs as much as the join.
         try:
-            return _pack(column.to_numpy(), keep)
+            return _pack(column.to_numpy(), keep) + (np.zeros(len(column), dtype=bool),)
         except TypeError:
             pass  # a missing value, or one that is not text
     n = len(column)
     missing = column.isna().to_numpy()
     pointers = np.zeros(n, dtype=np.uint64)
-    blank, nul = missing.copy(), np.zeros(n, dtype=bool)
+    blank, nul, odd = missing.copy(), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     if missing.all():
-        return pointers, blank, nul
+        return pointers, blank, nul, odd
     present = column if not missing.any() else column[~missing]
     numeric = getattr(column.dtype, "numpy_dtype", column.dtype)  # nullable: its numpy type
     present = present.to_numpy(dtype=numeric if numeric.kind in "iufb" else object)
+    if present.dtype == object:
+        odd[~missing] = _instances(present, _CONTAINERS)
     pointers[~missing], blank[~missing], nul[~missing] = _pack(texts(present), keep)
-    return pointers, blank, nul
+    return pointers, blank, nul, odd
 
 
 def _hides_flags(uniques: np.ndarray) -> bool:
@@ -215,29 +219,45 @@ def _hides_flags(uniques: np.ndarray) -> bool:
     return uniques.dtype == object and not _instances(uniques, str).all()
 
 
+def _repeats(column: pd.Series) -> bool:
+    """Whether a column seems, from a sample, to repeat its values."""
+    try:
+        return column.iloc[:_SAMPLE].nunique() <= _REPEATING * _SAMPLE
+    except TypeError:  # unhashable values (lists, ...): read row by row
+        return False
+
+
 def text_pointers(column: pd.Series, keep: List[Any]
-                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pointers (uint64) to each row's text, 0 where the value is missing, a
-    mask of the rows without text (missing or empty) and one of the rows
-    whose text holds a NUL. A column that repeats its values (categorical,
-    or so it seems from a sample) has each distinct value encoded once."""
+    mask of the rows without text (missing or empty), one of the rows whose
+    text holds a NUL and one of the rows holding no text but a container (a
+    list, ...). A column that repeats its values (categorical, or so it
+    seems from a sample) has each distinct value encoded once."""
     n = len(column)
+    none = np.zeros(n, dtype=bool)
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, uniques = column.cat.codes.to_numpy(), column.cat.categories.to_numpy()
     elif n > _SAMPLE and column.iloc[:_SAMPLE].isna().all() and column.isna().all():
         # An optional column the events leave empty: a test for missing
         # values is a third of the cost of factorizing it.
-        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-    elif n > _SAMPLE and column.iloc[:_SAMPLE].nunique() <= _REPEATING * _SAMPLE:
-        codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
-                                      use_na_sentinel=True)
+        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), none, none
+    elif n > _SAMPLE and _repeats(column):
+        try:
+            codes, uniques = pd.factorize(
+                column.to_numpy() if column.dtype == object else column, use_na_sentinel=True)
+        except TypeError:  # an unhashable value past the sample
+            return _row_pointers(column, keep)
         uniques = np.asarray(uniques)
         if _hides_flags(uniques):
             return _row_pointers(column, keep)
     else:
         return _row_pointers(column, keep)
     if len(uniques) == 0:
-        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), none, none
+    unique_odd = _instances(uniques, _CONTAINERS) if uniques.dtype == object else None
+    odd = np.append(unique_odd, False)[codes] if unique_odd is not None and \
+        unique_odd.any() else none
     unique_pointers, unique_empty, unique_nul = _pack(texts(uniques), keep)
     # Code -1 (missing) picks the appended NULL pointer and "empty". The
     # masks are gathered only when a distinct value is empty or holds a NUL:
@@ -245,7 +265,7 @@ def text_pointers(column: pd.Series, keep: List[Any]
     pointers = np.append(unique_pointers, np.uint64(0))[codes]
     blank = np.append(unique_empty, True)[codes] if unique_empty.any() else codes == -1
     nul = np.append(unique_nul, False)[codes] if unique_nul.any() else np.zeros(n, dtype=bool)
-    return pointers, blank, nul
+    return pointers, blank, nul, odd
 
 
 def kind_code(value: Any) -> int:
@@ -270,18 +290,21 @@ def _kind_codes(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         bad = (values < 1) | (values > len(KINDS))
         return np.where(bad, 0, values).astype(np.uint8), np.zeros(len(values), dtype=bool), bad
     # Each distinct value is read once; code -1 is a missing one.
-    codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
-                                  use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
-    if _hides_flags(uniques):
+    try:
+        codes, uniques = pd.factorize(column.to_numpy() if column.dtype == object else column,
+                                      use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    except TypeError:  # unhashable values (lists, ...), which are no kinds
+        uniques = None
+    if uniques is None or _hides_flags(uniques):
         values = column.to_numpy(dtype=object)
         kinds = np.fromiter(map(kind_code, values), dtype=np.uint8, count=len(values))
-        empty = values == ""
+        missing = column.isna().to_numpy() | np.fromiter(
+            (isinstance(v, str) and v == "" for v in values), dtype=bool, count=len(values))
     else:
         mapped = np.array([kind_code(u) for u in uniques] + [0], dtype=np.uint8)
         kinds = mapped[codes]  # code -1 reads the trailing 0
-        empty = np.append(uniques == "", False)[codes]
-    missing = (codes == -1) | empty
+        missing = (codes == -1) | np.append(uniques == "", False)[codes]
     bad = ~missing & (kinds == 0)
     return kinds, missing, bad
 
@@ -363,7 +386,9 @@ def convert(frame: Mapping[str, pd.Series]) -> PreparedBatch:
     for name in TEXT:
         if name not in frame:
             continue
-        pointers, empty, nul = text_pointers(frame[name], keep)
+        pointers, empty, nul, odd = text_pointers(frame[name], keep)
+        problems.append((odd, lambda row, name=name: f"{name}: {_shown(frame[name].iloc[row])} "
+                                                     "is not text"))
         if name in REQUIRED:
             problems.append((empty & ~nul, lambda row, name=name:
                              f"{name}: empty, but every event needs one"))
