@@ -742,6 +742,34 @@ def test_arguments_of_the_store_and_module_functions_are_checked(tmp_path, event
                                    "definition in JSON nor a file")
 
 
+def test_text_c_would_cut_short_or_cannot_encode_is_refused(tmp_path, store):
+    # C reads a string up to its first NUL: "A\0x" would be deal A.
+    path = tmp_path / "s.vrk"
+    cases = [
+        (lambda: store.deal("A\0x"), "deal: 'A\\0x' holds a NUL character"),
+        (lambda: store.process("sale\0x"), "process: 'sale\\0x' holds a NUL character"),
+        (lambda: store.deal("\udcff"), "deal: '\\udcff' is not valid UTF-8 text"),
+        (lambda: store.add_process('{"key": "\ud800"}'),
+         "process: '{\"key\": \"\\ud800\"}' is not valid UTF-8 text"),
+        (lambda: voronka.Store.open(f"{path}\0.bak"),
+         f"path: '{path}\\0.bak' holds a NUL character"),
+        (lambda: store.import_csv(f"{DATA / 'events.csv'}\0x"),
+         f"path: '{DATA / 'events.csv'}\\0x' holds a NUL character"),
+        (lambda: store.import_csv(DATA / "events.csv", rejects=f"{path}\0x"),
+         f"rejects: '{path}\\0x' holds a NUL character"),
+        (lambda: store.import_csv(DATA / "events.csv", map={"a\0": "ts"}),
+         "map: 'a\\0' holds a NUL character"),
+        (lambda: voronka.salvage(f"{path}\0x", tmp_path / "fresh.vrk"),
+         f"damaged: '{path}\\0x' holds a NUL character"),
+    ]
+    for call, message in cases:
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            call()
+        assert str(info.value) == message
+    assert not path.exists()
+    assert store.stats()["events"] == 14
+
+
 def test_malformed_arguments_raise_invalid_argument(tmp_path):
     with voronka.Store.memory() as s:
         definition = json.loads((DATA / "sale.json").read_text())
