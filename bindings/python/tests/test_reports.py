@@ -344,6 +344,17 @@ def test_option_types_and_ranges_are_checked_before_the_c_call(store):
         assert str(info.value) == message
     assert store.history(field={"size": 3}).to_json() == \
         store.history(field={"size": "3"}).to_json()
+    # Text C would read otherwise: NUL ends a C string, a lone surrogate is no UTF-8.
+    for options, message in (
+            (dict(owner="anna\0x"), "owner: 'anna\\0x' holds a NUL character"),
+            (dict(process="sale\0x"), "process: 'sale\\0x' holds a NUL character"),
+            (dict(client=["\ud800"]), "client: '\\ud800' is not valid UTF-8 text"),
+            (dict(field={"a\0": "x"}), "field: 'a\\0' holds a NUL character"),
+            (dict(field="a=\ud800"), "field: 'a=\\ud800' is not valid UTF-8 text"),
+            (dict(by="field:a\0"), "by: 'field:a\\0' holds a NUL character")):
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            store.history(**options)
+        assert str(info.value) == message, options
     with pytest.raises(voronka.InvalidArgumentError) as info:
         store.report({"history": {"filter": {"from": dt.datetime(2025, 1, 1)}}})
     assert str(info.value) == "spec: Object of type datetime is not JSON serializable"

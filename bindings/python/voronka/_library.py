@@ -11,7 +11,9 @@ import os
 from ctypes import (POINTER, Structure, c_char_p, c_double, c_int, c_int64, c_size_t,
                     c_uint8, c_uint32, c_uint64, c_void_p)
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Union
+
+from .errors import InvalidArgumentError
 
 _LIBRARY_NAME = "libvoronka.so"
 _ABI_MAJOR = 0  # the major version this package binds
@@ -327,6 +329,34 @@ class Owned:
     def __reduce_ex__(self, protocol: object) -> object:
         raise TypeError(f"a voronka.{type(self).__name__} cannot be pickled: it owns a "
                         "library handle")
+
+
+def shown(value: str, limit: Optional[int] = None) -> str:
+    """A string in a message: its repr, NUL as \\0, cut after `limit` characters."""
+    if limit is not None and len(value) > limit:
+        return repr(value[:limit]).replace("\\x00", "\\0")[:-1] + "...'"
+    return repr(value).replace("\\x00", "\\0")
+
+
+def c_text(value: str, what: str, limit: Optional[int] = None) -> bytes:
+    """A string as the C API takes it: UTF-8 without a NUL, where C would
+    see its end (a deal "A\\0x" would be deal A)."""
+    if "\0" in value:
+        raise InvalidArgumentError(f"{what}: {shown(value, limit)} holds a NUL character")
+    try:
+        return value.encode()
+    except UnicodeEncodeError:  # a lone surrogate
+        raise InvalidArgumentError(f"{what}: {shown(value, limit)} is not valid UTF-8 "
+                                   "text") from None
+
+
+def c_path(path: Union[str, os.PathLike], what: str) -> bytes:
+    """A path as the C API takes it (the file system's encoding, no NUL)."""
+    encoded = os.fsencode(path)
+    if b"\0" in encoded:
+        raise InvalidArgumentError(f"{what}: {shown(os.fsdecode(encoded))} holds a NUL "
+                                   "character")
+    return encoded
 
 
 def take_buf(buf: VrkBuf) -> bytes:

@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from ._library import Owned, VrkBuf, lib, take_buf
+from ._library import Owned, VrkBuf, c_text, lib, take_buf
 from ._times import to_duration_ms, to_ms
 from .errors import InvalidArgumentError, check
 
@@ -49,12 +49,15 @@ _FORMATS = {"table": 0, "csv": 1, "json": 2, "html": 3}
 def _strings(value: Union[str, Iterable[str]], what: str) -> List[str]:
     """A name or a list (any iterable) of names."""
     if isinstance(value, str):
-        return [value]
-    values = list(value) if isinstance(value, Iterable) and not isinstance(
-        value, (bytes, bytearray, Mapping)) else [value]
+        values = [value]
+    else:
+        values = list(value) if isinstance(value, Iterable) and not isinstance(
+            value, (bytes, bytearray, Mapping)) else [value]
     if not all(isinstance(v, str) for v in values):
         raise InvalidArgumentError(f"{what}: expected a string or a list of strings, not "
                                    f"{value!r}")
+    for v in values:
+        c_text(v, what)  # C would read it otherwise
     return values
 
 
@@ -97,10 +100,11 @@ def _fields(value: Union[Mapping[str, str], Iterable[str], str]) -> Dict[str, st
         for key, val in value.items():
             if not isinstance(key, str):
                 raise InvalidArgumentError(f"field: the key {key!r} is not a string")
+            c_text(key, "field")
             # A number is its text; None or NaN would be "None" or "nan".
             if not isinstance(val, (str, int, np.integer)) or isinstance(val, (bool, np.bool_)):
                 raise InvalidArgumentError(f"field: {key}: {val!r} is not text or an integer")
-            fields[key] = str(val)
+            fields[key] = c_text(str(val), "field").decode()
         return fields
     fields = {}
     for item in _strings(value, "field"):
@@ -156,6 +160,7 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
         by = o["by"]
         if not isinstance(by, str):
             raise InvalidArgumentError(f"by: expected a string, not {type(by).__name__}")
+        c_text(by, "by")
         if by.startswith("field:") and len(by) > 6:
             body["breakdown"] = {"by": "FIELD", "field": by[6:]}
         elif by in _BY:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _columns
 from ._library import (CsvOptions, Event, ImportStats, OpenInfo, Owned, StageInfo, StoreOptions,
-                       StoreStats, VrkBuf, lib, take_buf)
+                       StoreStats, VrkBuf, c_path, c_text, lib, take_buf)
 from ._times import to_ms
 from .errors import InvalidArgumentError, check
 from .report import Partial, Report, spec_json
@@ -85,39 +85,11 @@ def _time(value: int) -> Optional[int]:
     return None if value == _NO_TIME else value
 
 
-def _shown(value: str, limit: Optional[int] = None) -> str:
-    """A string in a message: its repr, NUL as \\0, cut after `limit` characters."""
-    if limit is not None and len(value) > limit:
-        return repr(value[:limit]).replace("\\x00", "\\0")[:-1] + "...'"
-    return repr(value).replace("\\x00", "\\0")
-
-
-def _c_text(value: str, what: str, limit: Optional[int] = None) -> bytes:
-    """A string as the C API takes it: UTF-8 without a NUL, where C would
-    see its end (a deal "A\\0x" would be deal A)."""
-    if "\0" in value:
-        raise InvalidArgumentError(f"{what}: {_shown(value, limit)} holds a NUL character")
-    try:
-        return value.encode()
-    except UnicodeEncodeError:  # a lone surrogate
-        raise InvalidArgumentError(f"{what}: {_shown(value, limit)} is not valid UTF-8 "
-                                   "text") from None
-
-
-def _c_path(path: PathLike, what: str) -> bytes:
-    """A path as the C API takes it (the file system's encoding, no NUL)."""
-    encoded = os.fsencode(path)
-    if b"\0" in encoded:
-        raise InvalidArgumentError(f"{what}: {_shown(os.fsdecode(encoded))} holds a NUL "
-                                   "character")
-    return encoded
-
-
 def _key(value: Any, what: str) -> bytes:
     """A key (process, deal) as the C API takes it."""
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{what}: expected a string, not {type(value).__name__}")
-    return _c_text(value, what)
+    return c_text(value, what)
 
 
 def _json_value(value: Any) -> Any:
@@ -208,7 +180,7 @@ class Store(Owned):
         options.create_if_missing = int(create_if_missing)
         options.checkpoint_every = int(checkpoint_every)
         handle = ctypes.c_void_p()
-        check(lib().vrk_store_open(ctypes.byref(handle), _c_path(path, "path"),
+        check(lib().vrk_store_open(ctypes.byref(handle), c_path(path, "path"),
                                    ctypes.byref(options)))
         return cls(handle, os.fspath(path))
 
@@ -313,7 +285,7 @@ class Store(Owned):
         version, created = ctypes.c_uint32(), ctypes.c_int()
         with _InUse(self) as store:
             check(self._lib.vrk_store_add_process(ctypes.byref(version), ctypes.byref(created),
-                                                  store, _c_text(text, "process", 60)))
+                                                  store, c_text(text, "process", 60)))
         return ProcessVersion(version.value, bool(created.value))
 
     def processes(self) -> List[str]:
@@ -445,15 +417,15 @@ class Store(Owned):
             if not all(isinstance(name, str) for name in pair):
                 raise InvalidArgumentError(f"map: {pair[0]!r}: {pair[1]!r} is not a pair of "
                                            "column names")
-        sources = (ctypes.c_char_p * max(len(pairs), 1))(*[_c_text(s, "map") for s, _ in pairs])
-        targets = (ctypes.c_char_p * max(len(pairs), 1))(*[_c_text(t, "map") for _, t in pairs])
+        sources = (ctypes.c_char_p * max(len(pairs), 1))(*[c_text(s, "map") for s, _ in pairs])
+        targets = (ctypes.c_char_p * max(len(pairs), 1))(*[c_text(t, "map") for _, t in pairs])
         options.map_from, options.map_to, options.map_count = sources, targets, len(pairs)
         if rejects is not None:
-            options.rejects_path = _c_path(rejects, "rejects")
+            options.rejects_path = c_path(rejects, "rejects")
         stats = ImportStats()
         stats.size = ctypes.sizeof(ImportStats)
         with _InUse(self) as store:
-            check(self._lib.vrk_store_import_csv(ctypes.byref(stats), store, _c_path(path, "path"),
+            check(self._lib.vrk_store_import_csv(ctypes.byref(stats), store, c_path(path, "path"),
                                                  ctypes.byref(options)))
         return ImportResult(stats.rows, stats.accepted, stats.duplicates, stats.rejected)
 
@@ -560,8 +532,8 @@ def salvage(damaged: PathLike, fresh: PathLike) -> SalvageResult:
     """Copies every intact record of a damaged store into a new file."""
     L = lib()
     handle = ctypes.c_void_p()
-    check(L.vrk_store_salvage(ctypes.byref(handle), _c_path(damaged, "damaged"),
-                              _c_path(fresh, "fresh")))
+    check(L.vrk_store_salvage(ctypes.byref(handle), c_path(damaged, "damaged"),
+                              c_path(fresh, "fresh")))
     try:
         return SalvageResult(L.vrk_salvage_report_records_kept(handle),
                              L.vrk_salvage_report_events_kept(handle),
