@@ -344,6 +344,9 @@ def test_option_types_and_ranges_are_checked_before_the_c_call(store):
         assert str(info.value) == message
     assert store.history(field={"size": 3}).to_json() == \
         store.history(field={"size": "3"}).to_json()
+    with pytest.raises(voronka.InvalidArgumentError) as info:
+        store.whatif(stage_multiplier={"of\0fer": 2})
+    assert str(info.value) == "stage_multiplier: 'of\\0fer' holds a NUL character"
     # Text C would read otherwise: NUL ends a C string, a lone surrogate is no UTF-8.
     for options, message in (
             (dict(owner="anna\0x"), "owner: 'anna\\0x' holds a NUL character"),

@@ -90,6 +90,7 @@ def _multipliers(value: Any) -> Dict[str, float]:
     for stage, number in pairs:
         if not isinstance(stage, str):
             raise InvalidArgumentError(f"stage_multiplier: the stage {stage!r} is not a string")
+        c_text(stage, "stage_multiplier")
         out[stage] = _number(number, f"stage_multiplier: {stage}")
     return out
 
