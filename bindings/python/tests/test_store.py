@@ -761,6 +761,8 @@ def test_text_c_would_cut_short_or_cannot_encode_is_refused(tmp_path, store):
          "map: 'a\\0' holds a NUL character"),
         (lambda: voronka.salvage(f"{path}\0x", tmp_path / "fresh.vrk"),
          f"damaged: '{path}\\0x' holds a NUL character"),
+        (lambda: voronka.Store.open(5), "path: expected a path, not int"),
+        (lambda: store.import_csv(None), "path: expected a path, not NoneType"),
     ]
     for call, message in cases:
         with pytest.raises(voronka.InvalidArgumentError) as info:

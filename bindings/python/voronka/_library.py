@@ -352,6 +352,8 @@ def c_text(value: str, what: str, limit: Optional[int] = None) -> bytes:
 
 def c_path(path: Union[str, os.PathLike], what: str) -> bytes:
     """A path as the C API takes it (the file system's encoding, no NUL)."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise InvalidArgumentError(f"{what}: expected a path, not {type(path).__name__}")
     encoded = os.fsencode(path)
     if b"\0" in encoded:
         raise InvalidArgumentError(f"{what}: {shown(os.fsdecode(encoded))} holds a NUL "
