@@ -120,6 +120,14 @@ def test_append_one_event_at_a_time():
         assert s.stats()["events"] == 2  # nothing rejected was recorded
 
 
+def test_the_rejects_have_one_dtype_per_column_also_when_empty(events):
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        for frame in (events, events.assign(kind="promoted"), events.iloc[:0]):
+            rejects = s.append_events(frame).rejects
+            assert [str(t) for t in rejects.dtypes] == ["int64", "object", "object"]
+
+
 def test_a_dataframe_round_trip(store, events):
     d = store.deal("D")
     assert (d.process, d.status, d.stage, d.owner, d.client, d.amount) == (

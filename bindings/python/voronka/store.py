@@ -393,7 +393,10 @@ class Store(Owned):
                 rejects.sort()
         finally:
             self._lib.vrk_batch_result_free(result)
-        frame = pd.DataFrame(rejects, columns=["row", "status", "error"])
+        # Typed also when empty, where pandas would make every column object.
+        frame = pd.DataFrame({"row": np.array([r[0] for r in rejects], dtype=np.int64),
+                              "status": pd.Series([r[1] for r in rejects], dtype=object),
+                              "error": pd.Series([r[2] for r in rejects], dtype=object)})
         return AppendResult(batch.total, accepted, duplicates, rejected + len(batch.rejects),
                             frame)
 
