@@ -334,7 +334,8 @@ class Owned:
 def shown(value: str, limit: Optional[int] = None) -> str:
     """A string in a message: its repr, NUL as \\0, cut after `limit` characters."""
     if limit is not None and len(value) > limit:
-        return repr(value[:limit]).replace("\\x00", "\\0")[:-1] + "...'"
+        cut = repr(value[:limit]).replace("\\x00", "\\0")
+        return cut[:-1] + "..." + cut[-1]  # inside its quotes, whichever repr chose
     return repr(value).replace("\\x00", "\\0")
 
 
