@@ -306,6 +306,7 @@ def test_option_errors_name_the_option(store):
         (dict(stage_multiplier=["offer"]), "stage_multiplier: 'offer' is not STAGE=MULTIPLIER"),
         (dict(stage_multiplier={"offer": -1}), "stage_multiplier: offer: -1 must not be negative"),
         (dict(stage_multiplier={1: 2}), "stage_multiplier: the stage 1 is not a string"),
+        (dict(inflow=10 ** 400), f"inflow: {10 ** 400!r} is not a finite number"),
     ]
     for options, message in whatif:
         with pytest.raises(voronka.InvalidArgumentError) as info:

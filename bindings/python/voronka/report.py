@@ -67,6 +67,8 @@ def _number(value: Any, what: str) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise InvalidArgumentError(f"{what}: {value!r} is not a number") from None
+    except OverflowError:  # an int beyond any float
+        number = float("inf")
     if isinstance(value, (bool, np.bool_)) or not np.isfinite(number):
         raise InvalidArgumentError(f"{what}: {value!r} is not a finite number")
     if number < 0:
