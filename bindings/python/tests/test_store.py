@@ -486,7 +486,11 @@ def test_column_names_are_checked():
     with voronka.Store.memory() as s:
         s.add_process(DATA / "sale.json")
         cases = [
-            (dict(row, Amount=[5]), f"events: unknown column(s) 'Amount'; the columns are {known}"),
+            (dict(row, Amount=[5]), f"events: unknown column(s) 'Amount'; the columns are {known} "
+                                    "(compared exactly: 'Amount' is not 'amount')"),
+            (pd.DataFrame(row).rename(columns=str.upper),
+             f"events: unknown column(s) 'EVENT_ID', 'DEAL_ID', 'PROCESS', 'TS', 'KIND'; the "
+             f"columns are {known} (compared exactly: 'EVENT_ID' is not 'event_id', ...)"),
             (pd.DataFrame(dict(row, colour=["red"], note=["x"])),
              f"events: unknown column(s) 'colour', 'note'; the columns are {known}"),
             (pd.DataFrame([["1", "A", MARCH_3_9H, "opened", "x", "y"]],
@@ -664,6 +668,7 @@ def test_append_takes_a_row_of_a_dataframe(events):
         with pytest.raises(voronka.InvalidArgumentError) as info:
             s.append({"event_id": "9", 7: "x", "Kind": "won"})
         assert str(info.value).startswith("event: unknown field(s) 'Kind', 7; the fields are")
+        assert str(info.value).endswith(" (compared exactly: 'Kind' is not 'kind')")
         assert s.stats()["events"] == 3
 
 

@@ -67,7 +67,7 @@ def as_frame(data: EventData) -> pd.DataFrame:
     if unknown:
         raise InvalidArgumentError(
             f"events: unknown column(s) {', '.join(repr(u) for u in unknown)}; the columns are "
-            f"{', '.join(COLUMNS)}")
+            f"{', '.join(COLUMNS)}{case_hint(unknown)}")
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
         raise InvalidArgumentError(
@@ -75,6 +75,16 @@ def as_frame(data: EventData) -> pd.DataFrame:
     if names != list(frame.columns):
         frame = frame.set_axis(names, axis=1)
     return frame
+
+
+def case_hint(unknown: List[Any]) -> str:
+    """A hint when an unknown name is a known one in another case (as an
+    export's "Amount" or "DEAL_ID")."""
+    other = [(u, u.lower()) for u in unknown if isinstance(u, str) and u.lower() in COLUMNS]
+    if not other:
+        return ""
+    (name, known), more = other[0], ", ..." if len(other) > 1 else ""
+    return f" (compared exactly: {name!r} is not {known!r}{more})"
 
 
 def _aligned(data: Mapping[str, Any]) -> Dict[Any, Any]:

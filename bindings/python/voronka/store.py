@@ -336,11 +336,11 @@ class Store(Owned):
             raise InvalidArgumentError(f"event: expected a mapping of field to value (a dict, or "
                                        f"a DataFrame row), not {type(event).__name__}")
         values = dict({} if event is None else event, **fields)
-        unknown = set(values) - set(_columns.COLUMNS)
+        unknown = sorted(set(values) - set(_columns.COLUMNS), key=repr)
         if unknown:
             raise InvalidArgumentError(
-                f"event: unknown field(s) {', '.join(sorted(map(repr, unknown)))}; "
-                f"the fields are {', '.join(_columns.COLUMNS)}")
+                f"event: unknown field(s) {', '.join(map(repr, unknown))}; "
+                f"the fields are {', '.join(_columns.COLUMNS)}{_columns.case_hint(unknown)}")
         e = Event()
         self._lib.vrk_event_init(ctypes.byref(e))
         plain = _columns.read_plain(values)
