@@ -120,6 +120,28 @@ def test_append_one_event_at_a_time():
         assert s.stats()["events"] == 2  # nothing rejected was recorded
 
 
+def test_a_list_of_events_as_dicts(events):
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        records = events.to_dict("records")
+        del records[2]["owner"]  # a key left out is a value left out
+        r = s.append_events(records)
+        assert (r.rows, r.accepted, r.rejected) == (14, 14, 0)
+        assert s.append_events([]).rows == 0
+        for wrong in ([records[0], "x"], [["1", "A"]]):
+            with pytest.raises(voronka.InvalidArgumentError) as info:
+                s.append_events(wrong)
+            assert str(info.value) == ("events: a list of events holds dicts (one per event), "
+                                       f"not {type(wrong[-1]).__name__}")
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            s.append_events("events.csv")
+        assert str(info.value) == ("events: expected a pandas DataFrame, a mapping of column "
+                                   "name to values or a list of dicts, not str")
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        assert s.append_events(events).accepted == 14
+
+
 def test_the_rejects_have_one_dtype_per_column_also_when_empty(events):
     with voronka.Store.memory() as s:
         s.add_process(DATA / "sale.json")
@@ -211,7 +233,7 @@ def test_bad_rows_are_rejected_and_the_others_kept():
         assert s.stats()["events"] == 1
         with pytest.raises(voronka.InvalidArgumentError, match="no column 'ts'"):
             s.append_events(frame.drop(columns="ts"))
-        with pytest.raises(voronka.InvalidArgumentError, match="DataFrame or a mapping"):
+        with pytest.raises(voronka.InvalidArgumentError, match="holds dicts .* not int"):
             s.append_events([1, 2, 3])
         with pytest.raises(voronka.InvalidArgumentError, match="events:"):
             s.append_events({"event_id": [1, 2], "deal_id": ["A"], "ts": [1, 2], "kind": [5, 6]})

@@ -38,7 +38,7 @@ REQUIRED = ("event_id", "deal_id", "ts", "kind")
 TEXT = ("event_id", "deal_id", "process", "stage", "owner", "client", "reason", "field",
         "value", "activity")
 
-EventData = Union[pd.DataFrame, Mapping[str, Any]]
+EventData = Union[pd.DataFrame, Mapping[str, Any], List[Mapping[str, Any]]]
 
 
 @dataclass
@@ -59,9 +59,16 @@ def as_frame(data: EventData) -> pd.DataFrame:
         frame = data
     elif isinstance(data, Mapping):
         frame = pd.DataFrame(_aligned(data))
+    elif isinstance(data, list):  # rows, as DataFrame.to_dict("records") gives them
+        for row in data:
+            if not isinstance(row, (Mapping, pd.Series)):
+                raise InvalidArgumentError(f"events: a list of events holds dicts (one per "
+                                           f"event), not {type(row).__name__}")
+        frame = pd.DataFrame(data) if data else pd.DataFrame(columns=list(REQUIRED))
     else:
-        raise InvalidArgumentError(f"events: expected a pandas DataFrame or a mapping of column "
-                                   f"name to values, not {type(data).__name__}")
+        raise InvalidArgumentError(f"events: expected a pandas DataFrame, a mapping of column "
+                                   f"name to values or a list of dicts, not "
+                                   f"{type(data).__name__}")
     names = [name.strip() if isinstance(name, str) else name for name in frame.columns]
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
