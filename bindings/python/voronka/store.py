@@ -366,8 +366,8 @@ class Store(Owned):
         return _OUTCOMES[outcome.value]
 
     def append_events(self, events: _columns.EventData) -> AppendResult:
-        """Appends a batch: a DataFrame, or a mapping of column name to a
-        numpy array or list, with the CSV column names (ts as datetime64,
+        """Appends a batch: a DataFrame, a mapping of column name to a numpy
+        array or list, or a list of events as dicts, with the CSV column names (ts as datetime64,
         ISO 8601 strings or epoch ms; NA in optional columns means absent).
         Each deal's events are applied in time order (rows of equal time
         in row order). Rows that are not events, and events the ledger
