@@ -394,6 +394,30 @@ def test_the_context_manager_closes_on_error(tmp_path):
         assert again.stats()["events"] == 0
 
 
+def test_a_failed_final_sync_is_raised_by_close(tmp_path, events, monkeypatch):
+    # vrk_store_close syncs what waits for a group commit but cannot say
+    # that it failed (a full disk): close() syncs first and raises.
+    from voronka._library import lib
+    calls = []
+    monkeypatch.setattr(lib(), "vrk_store_sync", lambda handle: calls.append(handle) or -9)
+    s = voronka.Store.open(tmp_path / "s.vrk", durability="group")
+    with pytest.raises(voronka.StoreIOError):
+        s.close()
+    assert s.closed and len(calls) == 1
+    s.close()  # closed: nothing more to sync
+    assert len(calls) == 1
+    # Leaving a with block on an error keeps that error, not the sync's.
+    with pytest.raises(RuntimeError):
+        with voronka.Store.open(tmp_path / "s.vrk", durability="group"):
+            raise RuntimeError("boom")
+    with pytest.raises(voronka.StoreIOError):
+        with voronka.Store.open(tmp_path / "s.vrk", durability="group"):
+            pass
+    monkeypatch.undo()
+    with voronka.Store.open(tmp_path / "s.vrk") as again:  # closed: the lock is free
+        assert again.stats()["events"] == 0
+
+
 def test_errors_carry_the_c_status():
     assert issubclass(voronka.NotFoundError, KeyError)
     assert issubclass(voronka.IllegalTransitionError, ValueError)

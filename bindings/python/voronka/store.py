@@ -16,7 +16,7 @@ from . import _columns
 from ._library import (CsvOptions, Event, ImportStats, OpenInfo, Owned, StageInfo, StoreOptions,
                        StoreStats, VrkBuf, c_path, c_text, lib, take_buf)
 from ._times import to_ms
-from .errors import InvalidArgumentError, check
+from .errors import InvalidArgumentError, VoronkaError, check
 from .report import Partial, Report, spec_json
 
 _DURABILITY = {"sync": 0, "group": 1, "none": 2}
@@ -192,18 +192,36 @@ class Store(Owned):
         return cls(handle, None)
 
     def close(self) -> None:
-        """Closes the store (it syncs first) once the calls other threads
-        are making on it have returned; further use raises. Idempotent."""
+        """Closes the store once the calls other threads are making on it
+        have returned; further use raises. Idempotent. What waits for a
+        group commit is synced first: a sync that fails raises its error,
+        the store closed all the same."""
+        self._close(raise_failure=True)
+
+    def _close(self, raise_failure: bool) -> None:
+        failure = None
         with self._idle:
             self._closing = True
             self._idle.wait_for(lambda: self._calls == 0)
-            self._release()
+            if self._handle is None:
+                return
+            # vrk_store_close syncs too, but cannot say that it failed.
+            try:
+                check(self._lib.vrk_store_sync(self._handle))
+            except VoronkaError as error:
+                failure = error
+            finally:
+                self._release()
+        if failure is not None and raise_failure:
+            raise failure
 
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        # On an error, that error is the one to see (a failed write makes
+        # the sync fail the same way).
+        self._close(raise_failure=exc_type is None)
 
     @property
     def closed(self) -> bool:
