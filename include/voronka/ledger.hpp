@@ -10,8 +10,9 @@
 // Appends are idempotent by event id: the same id with the same content is a
 // duplicate (reported, not applied twice); the same id with other content is
 // kConflictingDuplicate. A deal's events must not go back in time
-// (kOutOfOrder); a batch first sorts each deal's events by time (stably), so
-// a whole history can be appended in any order.
+// (kOutOfOrder); a batch first sorts each deal's events by time (stably, its
+// kOpened first among those of one time), so a whole history can be
+// appended in any order.
 //
 // Thread safety: one writer and many readers at once. append() and
 // add_process() take an exclusive lock; every read (find_deal, stats, the

@@ -477,8 +477,9 @@ VRK_API void vrk_event_columns_init(vrk_event_columns* columns);
 /* The outcome of each event of a batch. */
 typedef struct vrk_batch_result vrk_batch_result;
 
-/* Appends a batch. Each deal's events are first sorted by time (stably),
-   so a whole history may come in any order; readers see the batch whole
+/* Appends a batch. Each deal's events are first sorted by time (stably,
+   its VRK_EVENT_OPENED first among those of one time), so a whole history
+   may come in any order; readers see the batch whole
    or not at all. The outcome of every event is in *out, which the caller
    frees with vrk_batch_result_free(); rejected events do not fail the
    call. The strings are read in place during the call, not copied.

@@ -1,9 +1,11 @@
-// The order in which a batch is applied: each deal's events in time order.
+// The order in which a batch is applied: each deal's events in time order,
+// an `opened` first among its deal's events of one time.
 #ifndef VORONKA_LEDGER_BATCH_ORDER_HPP_
 #define VORONKA_LEDGER_BATCH_ORDER_HPP_
 
 #include <algorithm>
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <numeric>
 #include <string_view>
@@ -81,36 +83,48 @@ class BatchRuns {
   size_t cut_ = 0, taken_ = 0;  // runs cut, runs handed out
 };
 
+// When an event happens, as a batch orders it: its time, and among events of
+// one time an `opened` first. Nothing can happen to a deal before it is
+// opened, and exports often list a deal's first events of one instant in any
+// order.
+struct Moment {
+  int64_t at = 0;
+  bool after_opening = false;  // false for an `opened`
+  friend auto operator<=>(const Moment&, const Moment&) = default;
+};
+
 // Returns the indexes of a batch's events so that each deal's events come in
-// time order, ties and deals keeping their order in the batch; or an empty
-// vector when the batch is in such an order already (the common case, which
-// costs one pass, or two when it is grouped by deal but not in time order).
-// `deal(i)` and `at(i)` read event i.
-template <typename DealOf, typename AtOf>
-LargeVector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
+// the order of their moments, ties and deals keeping their order in the
+// batch; or an empty vector when the batch is in such an order already (the
+// common case, which costs one pass, or two when it is grouped by deal but
+// not in time order). `deal(i)` and `when(i)` read event i; `when` returns
+// a Moment, or anything else ordered (a time).
+template <typename DealOf, typename WhenOf>
+LargeVector<uint32_t> batch_order(size_t size, DealOf&& deal, WhenOf&& when) {
+  using When = decltype(when(size_t{0}));
   bool time_ordered = true;
-  for (size_t i = 1; i < size && time_ordered; ++i) time_ordered = at(i - 1) <= at(i);
+  for (size_t i = 1; i < size && time_ordered; ++i) time_ordered = when(i - 1) <= when(i);
   if (time_ordered) return {};
 
   // A guess at the number of deals: most batches hold a few events per deal.
   size_t expected_deals = size / 4;
   {
-    // Each deal's events are in time order when each run is, and each run
-    // starts no earlier than its deal's runs before it ended.
+    // Each deal's events are in order when each run is, and each run starts
+    // no earlier than its deal's runs before it ended.
     BatchRuns runs(size, deal, expected_deals);
-    LargeVector<int64_t> last_at;  // per group
+    LargeVector<When> last_of;  // per group
     bool deal_ordered = true;
     for (BatchRun run; deal_ordered && runs.next(&run);) {
-      int64_t last = at(run.begin);
+      When last = when(run.begin);
       for (size_t i = run.begin + 1; i < run.end && deal_ordered; ++i) {
-        deal_ordered = at(i) >= last;
-        last = at(i);
+        deal_ordered = when(i) >= last;
+        last = when(i);
       }
       if (run.new_deal) {
-        last_at.push_back(last);
+        last_of.push_back(last);
       } else {
-        deal_ordered = deal_ordered && at(run.begin) >= last_at[run.group];
-        last_at[run.group] = last;
+        deal_ordered = deal_ordered && when(run.begin) >= last_of[run.group];
+        last_of[run.group] = last;
       }
     }
     if (deal_ordered) return {};
@@ -126,7 +140,7 @@ LargeVector<uint32_t> batch_order(size_t size, DealOf&& deal, AtOf&& at) {
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     if (group_of[a] != group_of[b]) return group_of[a] < group_of[b];
-    return at(a) < at(b);
+    return when(a) < when(b);
   });
   return order;
 }

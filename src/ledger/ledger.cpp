@@ -82,7 +82,8 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
   results.resize(size);
   if (applied) applied->clear();
   const LargeVector<uint32_t> order = batch_order(
-      size, [&](size_t i) { return source.deal(i); }, [&](size_t i) { return source.at(i); });
+      size, [&](size_t i) { return source.deal(i); },
+      [&](size_t i) { return Moment{source.at(i), !source.opens(i)}; });
 
   size_t opening = 0;
   for (size_t i = 0; i < size; ++i) opening += source.opens(i);

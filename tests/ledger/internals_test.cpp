@@ -6,6 +6,7 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -128,9 +129,19 @@ TEST(BatchOrder, KeepsOrderedBatchesAndSortsOthersPerDeal) {
   EXPECT_TRUE(batch_order(deals.size(), deal_of, at_of).empty());
 }
 
+TEST(BatchOrder, PutsAnOpenedFirstAmongItsDealsEventsOfOneTime) {
+  // Deal a: entered, opened and won at time 1; deal b opened at 1 after a's entered.
+  const std::vector<std::string> deals = {"a", "a", "b", "a"};
+  const std::vector<Moment> when = {{1, true}, {1, false}, {1, false}, {1, true}};
+  const auto order = batch_order(
+      deals.size(), [&](size_t i) -> std::string_view { return deals[i]; },
+      [&](size_t i) { return when[i]; });
+  EXPECT_EQ(std::vector<uint32_t>(order.begin(), order.end()), (std::vector<uint32_t>{1, 0, 3, 2}));
+}
+
 // Against the definition: with each deal numbered by first appearance, the
-// stable sort by (deal, time), or nothing when that keeps every deal's events
-// in batch order.
+// stable sort by (deal, time, not opened), or nothing when that keeps every
+// deal's events in batch order.
 TEST(BatchOrder, MatchesTheDefinitionOnRandomBatches) {
   std::mt19937_64 random(7);
   for (int round = 0; round < 400; ++round) {
@@ -139,28 +150,30 @@ TEST(BatchOrder, MatchesTheDefinitionOnRandomBatches) {
     const bool grouped = round % 2 == 0;  // runs of one deal, as CRM exports come
     std::vector<std::string> deal(size);
     std::vector<int64_t> at(size);
+    std::vector<bool> opened(size);
     for (size_t i = 0; i < size; ++i) {
       const bool same_run = grouped && i > 0 && random() % 4 != 0;
       deal[i] = same_run ? deal[i - 1] : "d" + std::to_string(random() % deals);
       at[i] = static_cast<int64_t>(random() % 8);  // many ties
+      opened[i] = random() % 5 == 0;
     }
     if (round % 4 == 1) std::sort(at.begin(), at.end());  // time-ordered batches
     std::map<std::string, size_t> number;
     for (const auto& d : deal) number.emplace(d, number.size());
+    auto key = [&](uint32_t i) { return std::tuple(number[deal[i]], at[i], !opened[i]); };
     std::vector<uint32_t> expected(size);
     std::iota(expected.begin(), expected.end(), 0u);
-    std::stable_sort(expected.begin(), expected.end(), [&](uint32_t a, uint32_t b) {
-      return std::pair(number[deal[a]], at[a]) < std::pair(number[deal[b]], at[b]);
-    });
+    std::stable_sort(expected.begin(), expected.end(),
+                     [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
     bool each_deal_in_order = true;
-    std::map<std::string, int64_t> last;
-    for (size_t i = 0; i < size; ++i) {
-      auto [it, fresh] = last.emplace(deal[i], at[i]);
-      each_deal_in_order = each_deal_in_order && (fresh || it->second <= at[i]);
-      it->second = at[i];
+    std::map<std::string, uint32_t> last;
+    for (uint32_t i = 0; i < size; ++i) {
+      auto [it, fresh] = last.emplace(deal[i], i);
+      each_deal_in_order = each_deal_in_order && (fresh || key(it->second) <= key(i));
+      it->second = i;
     }
     const auto order = batch_order(size, [&](size_t i) -> std::string_view { return deal[i]; },
-                                   [&](size_t i) { return at[i]; });
+                                   [&](size_t i) { return Moment{at[i], !opened[i]}; });
     if (each_deal_in_order) {
       EXPECT_TRUE(order.empty()) << "round " << round;
     } else {

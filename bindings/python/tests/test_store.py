@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import voronka
-from conftest import DATA, DAY, PACKAGE
+from conftest import DATA, DAY, HOUR, PACKAGE
 
 MARCH_3_9H = 1740992400000  # 2025-03-03T09:00:00Z
 
@@ -163,6 +163,28 @@ def test_a_dataframe_round_trip(store, events):
     again = store.append_events(events)
     assert (again.rows, again.accepted, again.duplicates, again.rejected) == (14, 0, 14, 0)
     assert store.stats()["events"] == 14 and store.stats()["deals"] == 5
+
+
+def test_rows_in_any_order_give_the_same_deals():
+    # Each deal is opened and enters its first stage at one instant, as
+    # exports list them; shuffled, a deal's `entered` often comes first.
+    rows = []
+    for i in range(20):
+        opened = voronka.to_ms("2025-03-03T09:00:00Z") + i * HOUR
+        rows += [{"event_id": f"{i}o", "deal_id": f"D{i}", "process": "sale", "ts": opened,
+                  "kind": "opened", "amount": 1000, "owner": "anna", "client": "acme"},
+                 {"event_id": f"{i}m", "deal_id": f"D{i}", "ts": opened, "kind": "entered",
+                  "stage": "meeting"},
+                 {"event_id": f"{i}f", "deal_id": f"D{i}", "ts": opened + DAY, "kind": "entered",
+                  "stage": "offer"}]
+    frame = pd.DataFrame(rows).sample(frac=1, random_state=3)
+    assert any(frame.deal_id.iloc[k] == frame.deal_id.iloc[j] and frame.kind.iloc[k] == "entered"
+               and frame.kind.iloc[j] == "opened" for k in range(60) for j in range(k + 1, 60))
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        r = s.append_events(frame)
+        assert (r.accepted, r.rejected) == (60, 0)
+        assert {s.deal(f"D{i}").stage for i in range(20)} == {"offer"}
 
 
 def test_columns_of_every_kind_give_the_same_ledger(events):

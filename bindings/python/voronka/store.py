@@ -387,8 +387,9 @@ class Store(Owned):
         """Appends a batch: a DataFrame, a mapping of column name to a numpy
         array or list, or a list of events as dicts, with the CSV column
         names (ts as datetime64, ISO 8601 strings or epoch ms; NA in
-        optional columns means absent). Each deal's events are applied in time order (rows of equal time
-        in row order). Rows that are not events, and events the ledger
+        optional columns means absent). Each deal's events are applied in
+        time order (its `opened` first among rows of one time, the others in
+        row order). Rows that are not events, and events the ledger
         rejects, are listed in the result's `rejects`; every other row is
         recorded."""
         batch = _columns.prepare(events)
