@@ -1378,9 +1378,30 @@ static void TestReportHandle(void) {
   CheckOk(vrk_report_render(&buf, r, VRK_FORMAT_HTML, NULL));
   CheckContains(buf.data, "<svg");
   vrk_buf_free(&buf);
-  CheckStatus(vrk_report_render(&buf, r, VRK_FORMAT_CSV, "nope"), VRK_INVALID_ARGUMENT);
-  CheckCondition(buf.data == NULL);
-  CheckText("the history report has no table 'nope' (tables: stages, summary)", vrk_last_error());
+  /* The table format writes a named table alone, after the title. */
+  CheckOk(vrk_report_render(&buf, r, VRK_FORMAT_TABLE, "summary"));
+  CheckContains(buf.data, "History of 'line'");
+  CheckContains(buf.data, "\nkey_level    c\n");
+  CheckCondition(strstr(buf.data, "stages") == NULL);
+  vrk_buf_free(&buf);
+  {
+    const vrk_format formats[] = {VRK_FORMAT_CSV, VRK_FORMAT_TABLE, VRK_FORMAT_JSON,
+                                  VRK_FORMAT_HTML};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; ++i) {
+      CheckStatus(vrk_report_render(&buf, r, formats[i], "nope"), VRK_INVALID_ARGUMENT);
+      CheckCondition(buf.data == NULL);
+      CheckText("the history report has no table 'nope' (tables: stages, summary)",
+                vrk_last_error());
+    }
+  }
+  CheckStatus(vrk_report_render(&buf, r, VRK_FORMAT_JSON, "summary"), VRK_INVALID_ARGUMENT);
+  CheckText("the json format renders the whole report; a table is rendered alone in the table "
+            "or csv format",
+            vrk_last_error());
+  CheckStatus(vrk_report_render(&buf, r, VRK_FORMAT_HTML, "stages"), VRK_INVALID_ARGUMENT);
+  CheckText("the html format renders the whole report; a table is rendered alone in the table "
+            "or csv format",
+            vrk_last_error());
   CheckStatus(vrk_report_render(&buf, r, 4, NULL), VRK_INVALID_ARGUMENT);
   CheckText("vrk_report_render: format 4 is not a vrk_format", vrk_last_error());
   CheckStatus(vrk_report_render(&buf, NULL, VRK_FORMAT_CSV, NULL), VRK_INVALID_ARGUMENT);

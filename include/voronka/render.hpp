@@ -24,12 +24,14 @@ std::optional<Format> parse_format(std::string_view name);
 
 struct RenderOptions {
   Format format = Format::kTable;
-  // CSV: which table to write ("stages", "flows", "summary", ...); the
-  // report's main table when empty.
+  // Which table to write ("stages", "flows", "summary", ...): CSV writes the
+  // report's main table when empty, the table format every table. The JSON
+  // and HTML formats render the whole report and take none.
   std::string table;
 };
 
-// kInvalidArgument for an empty report or an unknown table name.
+// kInvalidArgument for an empty report, an unknown table name, or a table
+// named for the JSON or HTML format.
 Status render_report(const v1::Report& report, const RenderOptions& options, std::string* out);
 
 // The report message of a Report, as JSON (the kJson format).

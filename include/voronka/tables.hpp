@@ -57,6 +57,10 @@ struct ReportTables {
 // The tables of a report; kInvalidArgument when the report holds none.
 Status report_tables(const v1::Report& report, ReportTables* out);
 
+// The index of the table named `name`; kNotFound, listing the tables, when
+// there is none.
+Status find_table(const ReportTables& tables, std::string_view name, size_t* index);
+
 // A cell as text: times as ISO 8601, ratios as decimals, null as "".
 std::string value_text(const Value& value, ColumnKind kind);
 

@@ -892,9 +892,11 @@ typedef enum vrk_format {
 } vrk_format;
 
 /* Renders the report as text in a vrk_format. `table` (may be NULL) names
-   the table VRK_FORMAT_CSV writes; the main one when NULL or "". The
-   caller frees *out with vrk_buf_free(). Errors: VRK_INVALID_ARGUMENT
-   (NULL arguments, an unknown format, an unknown table). */
+   the one table to write: VRK_FORMAT_CSV writes the main one when it is
+   NULL or "", VRK_FORMAT_TABLE every table. The caller frees *out with
+   vrk_buf_free(). Errors: VRK_INVALID_ARGUMENT (NULL arguments, an unknown
+   format, an unknown table, a table named for VRK_FORMAT_JSON or
+   VRK_FORMAT_HTML, which render the whole report). */
 VRK_API int vrk_report_render(vrk_buf* out, const vrk_report* report, int format,
                               const char* table);
 

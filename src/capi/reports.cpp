@@ -390,17 +390,8 @@ int vrk_report_find_table(size_t* out, const vrk_report* report, const char* nam
     if (out == nullptr || report == nullptr || name == nullptr) {
       return capi::invalid("vrk_report_find_table: NULL argument");
     }
-    std::vector<std::string_view> names;
-    for (size_t i = 0; i < report->tables.tables.size(); ++i) {
-      if (report->tables.tables[i].name == name) {
-        *out = i;
-        return capi::ok();
-      }
-      names.push_back(report->tables.tables[i].name);
-    }
-    return capi::fail(Code::kNotFound,
-                      fmt::format("the {} report has no table '{}' (tables: {})",
-                                  report->tables.report, name, fmt::join(names, ", ")));
+    if (Status s = find_table(report->tables, name, out); !s) return capi::fail(s);
+    return capi::ok();
   });
 }
 

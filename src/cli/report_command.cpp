@@ -292,7 +292,7 @@ void add_report_command(CLI::App& app, Context& context) {
   cmd->add_option("--by", f->by, "owner, client, process, field:NAME, week, month or quarter");
   cmd->add_option("--format", f->format, "table, json, csv or html")
       ->check(CLI::IsMember({"table", "json", "csv", "html"}));
-  cmd->add_option("--table", f->table, "csv: which table (stages, flows, summary, ...)");
+  cmd->add_option("--table", f->table, "Only this table (stages, flows, summary, ...); csv and table formats");
   cmd->add_option("--out", f->out, "Write to this file instead of standard output");
   cmd->add_option("--spec", f->spec, "Load report settings saved with --save-spec");
   cmd->add_option("--save-spec", f->save_spec, "Save the report settings (JSON)");

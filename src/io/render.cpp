@@ -41,9 +41,11 @@ std::string render_csv(const Table& table) {
   return out;
 }
 
-std::string render_text(const ReportTables& tables) {
+// Every table, or only `only` when it is not null.
+std::string render_text(const ReportTables& tables, const Table* only) {
   std::string out = tables.title + "\n";
   for (const Table& table : tables.tables) {
+    if (only != nullptr && &table != only) continue;
     out += "\n";
     if (table.name == "summary") {
       // One line per figure (per group, when grouped).
@@ -120,7 +122,7 @@ std::string report_json(const v1::Report& report) {
 
 Status render_report(const v1::Report& report, const RenderOptions& options, std::string* out) {
   out->clear();
-  if (options.format == Format::kJson) {
+  if (options.format == Format::kJson && options.table.empty()) {
     if (report.kind_case() == v1::Report::KIND_NOT_SET) {
       return Status(Code::kInvalidArgument, "the report is empty");
     }
@@ -129,30 +131,29 @@ Status render_report(const v1::Report& report, const RenderOptions& options, std
   }
   ReportTables tables;
   if (Status s = report_tables(report, &tables); !s) return s;
-  switch (options.format) {
-    case Format::kCsv: {
-      const Table* chosen = &tables.tables.front();
-      if (!options.table.empty()) {
-        chosen = nullptr;
-        std::vector<std::string> names;
-        for (const Table& table : tables.tables) {
-          names.push_back(table.name);
-          if (table.name == options.table) chosen = &table;
-        }
-        if (chosen == nullptr) {
-          return Status(Code::kInvalidArgument,
-                        fmt::format("the {} report has no table '{}' (tables: {})", tables.report,
-                                    options.table, fmt::join(names, ", ")));
-        }
-      }
-      *out = render_csv(*chosen);
-      return Status::ok();
+  const Table* chosen = nullptr;  // every table
+  if (!options.table.empty()) {
+    size_t index = 0;
+    if (Status s = find_table(tables, options.table, &index); !s) {
+      return Status(Code::kInvalidArgument, s.message());
     }
+    if (options.format == Format::kJson || options.format == Format::kHtml) {
+      return Status(Code::kInvalidArgument,
+                    fmt::format("the {} format renders the whole report; a table is rendered "
+                                "alone in the table or csv format",
+                                options.format == Format::kJson ? "json" : "html"));
+    }
+    chosen = &tables.tables[index];
+  }
+  switch (options.format) {
+    case Format::kCsv:
+      *out = render_csv(chosen != nullptr ? *chosen : tables.tables.front());
+      return Status::ok();
     case Format::kHtml:
       *out = io::render_html(report, tables);
       return Status::ok();
     default:
-      *out = render_text(tables);
+      *out = render_text(tables, chosen);
       return Status::ok();
   }
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "io/text_format.hpp"
+#include "model/utf8.hpp"
 #include "voronka/tables.hpp"
 #include "voronka/time.hpp"
 
@@ -239,6 +240,20 @@ Status report_tables(const v1::Report& report, ReportTables* out) {
   for (auto& builder : tables) out->tables.push_back(std::move(builder.table));
   out->tables.push_back(std::move(summary.table));
   return Status::ok();
+}
+
+Status find_table(const ReportTables& tables, std::string_view name, size_t* index) {
+  std::vector<std::string_view> names;
+  for (size_t i = 0; i < tables.tables.size(); ++i) {
+    if (tables.tables[i].name == name) {
+      *index = i;
+      return Status::ok();
+    }
+    names.push_back(tables.tables[i].name);
+  }
+  return Status(Code::kNotFound, fmt::format("the {} report has no table '{}' (tables: {})",
+                                             tables.report, model::message_text(name),
+                                             fmt::join(names, ", ")));
 }
 
 std::string value_text(const Value& value, ColumnKind kind) {

@@ -138,6 +138,9 @@ def test_history_in_every_format(store, tmp_path):
     summary = list(csv.DictReader(io.StringIO(r.stdout)))[0]
     assert (summary["deals"], summary["from"], summary["key_level"]) == ("5", "", "contract")
     assert run("report", "history", store, "--format", "csv", "--table", "nope").returncode == 2
+    r = run("report", "history", store, "--table", "summary")
+    assert r.stdout.startswith("History of ") and "stages" not in r.stdout
+    assert "\nkey_level    contract\n" in r.stdout
 
     out = tmp_path / "history.html"
     r = run("report", "history", store, "--format", "html", "--out", out)

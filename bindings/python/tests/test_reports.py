@@ -159,19 +159,26 @@ def test_the_other_forms(store):
     empty.close()
 
 
-def test_a_table_is_named_and_rendered_alone_only_as_csv(store):
+def test_a_table_is_named_and_rendered_alone_as_table_or_csv(store):
     h = store.history()
-    for call in (lambda: h.to_pandas("nope"), lambda: h.render("csv", table="nope"),
-                 lambda: h.render(table="nope")):
-        with pytest.raises(voronka.NotFoundError) as info:
-            call()
-        assert str(info.value) == ("the history report has no table 'nope' "
-                                   "(tables: stages, summary)")
-    for form in ("table", "json", "html"):  # these give every table
+    unknown = "the history report has no table 'nope' (tables: stages, summary)"
+    with pytest.raises(voronka.NotFoundError) as info:
+        h.to_pandas("nope")
+    assert str(info.value) == unknown
+    for form in ("csv", "table", "json", "html"):
+        with pytest.raises(voronka.InvalidArgumentError) as info:
+            h.render(form, table="nope")
+        assert str(info.value) == unknown
+    for form in ("json", "html"):  # the whole report
         with pytest.raises(voronka.InvalidArgumentError) as info:
             h.render(form, table="summary")
-        assert str(info.value) == (f"table: the {form} format renders every table; only csv "
-                                   "renders one")
+        assert str(info.value) == (f"the {form} format renders the whole report; a table is "
+                                   "rendered alone in the table or csv format")
+    # The title, then the summary as the whole rendering ends with it.
+    summary = h.render("table", table="summary")
+    title, figures = summary.split("\n\n", 1)
+    assert title == h.title and figures.startswith("basis ") and "\ndeals " in figures
+    assert h.render("table").endswith("\n\n" + figures) and "stages" not in summary
     assert h.render("table", table="") == h.render("table")
     for wrong in (1, ["summary"]):
         with pytest.raises(voronka.InvalidArgumentError) as info:

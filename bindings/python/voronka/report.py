@@ -365,19 +365,15 @@ class Report(Owned):
 
     def render(self, format: str = "table", table: Optional[str] = None) -> str:
         """The report as the CLI prints it: "table", "csv", "json" or "html".
-        csv writes one table: `table`, or the main one."""
+        `table` names the one table to write in "table" or "csv" (csv writes
+        the main one by default)."""
         if format not in _FORMATS:
             raise InvalidArgumentError(f"format: '{format}' is not one of {', '.join(_FORMATS)}")
-        if table is not None and table != "":
-            # The C call ignores the table, even an unknown one, in the
-            # formats that render every table.
-            self._table_index(table)
-            if format != "csv":
-                raise InvalidArgumentError(f"table: the {format} format renders every table; "
-                                           "only csv renders one")
+        if table is not None and not isinstance(table, str):
+            raise InvalidArgumentError(f"table: expected a string, not {type(table).__name__}")
         buf = VrkBuf()
         check(self._lib.vrk_report_render(ctypes.byref(buf), self._handle, _FORMATS[format],
-                                          table.encode() if table else None))
+                                          c_text(table, "table") if table else None))
         return take_buf(buf).decode()
 
     def plot(self, group: Optional[str] = None):
