@@ -232,6 +232,44 @@ TEST(ClosedBasis, WonAndLostStagesAndPotentials) {
   EXPECT_EQ(losses_report.cells(0).reason(), "no_budget");
 }
 
+// A won deal is a won stage at every stage it reached, also where it did not
+// pass through a successor: on a fork a manual deal may skip both ways, or
+// win straight from the first stage.
+TEST(ClosedBasis, AWonDealIsAWonStageWhereverItReached) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(ProcessBuilder("fork", v1::Process::MANUAL)
+                                     .stage("a").stage("p").stage("t").stage("c")
+                                     .transition("a", "p").transition("a", "t")
+                                     .transition("p", "c").transition("t", "c")
+                                     .definition()));
+  Events ev;
+  const int64_t t0 = at("2025-03-03");
+  ev.opened("S1", t0, "fork", 100).enter("S1", t0 + kDay, "c").won("S1", t0 + 2 * kDay);
+  ev.opened("S2", t0, "fork", 200).won("S2", t0 + kDay);
+  ev.opened("S3", t0, "fork", 400).enter("S3", t0 + kDay, "p").enter("S3", t0 + 2 * kDay, "c")
+      .won("S3", t0 + 3 * kDay);
+  ev.opened("L1", t0, "fork", 800).enter("L1", t0 + kDay, "c").lost("L1", t0 + 2 * kDay, "price");
+  ev.into(ledger);
+
+  v1::HistoryOptions options;
+  options.set_basis(v1::CLOSED);
+  v1::HistoryReport r;
+  ASSERT_TRUE(history(ledger, options, &r));
+  // c dominates won, so every deal reached a and c; only S3 reached p.
+  // a: S1, S2, S3 won (100 + 200 + 400); L1 moved beyond a to c (800).
+  EXPECT_EQ(row(r, "a").reached(), 4u);
+  EXPECT_EQ(row(r, "a").won_stages(), 4u);
+  EXPECT_EQ(row(r, "a").won_amount(), 1500);
+  EXPECT_EQ(row(r, "p").reached(), 1u);
+  EXPECT_EQ(row(r, "p").won_stages(), 1u);
+  EXPECT_EQ(row(r, "t").reached(), 0u);
+  // c: the three wins; L1 was lost there.
+  EXPECT_EQ(row(r, "c").won_stages(), 3u);
+  EXPECT_EQ(row(r, "c").won_amount(), 700);
+  EXPECT_EQ(row(r, "c").lost_stages(), 1u);
+  EXPECT_EQ(row(r, "c").lost_amount(), 800);
+}
+
 TEST(ActivityBasis, ALossInThePeriodIsPutOnItsStageAsAWinIsOnItsStages) {
   Ledger ledger;
   ASSERT_TRUE(ledger.add_process(ProcessBuilder("line", v1::Process::AUTOMATIC)

@@ -212,8 +212,18 @@ HistoryExpectation expected_history(const World& world, const v1::Filter& f, v1:
     for (const auto& s : r) {
       StageRow& row = h.stages[s];
       ++row.reached;
-      bool beyond = won && next.at(s).count("won");
-      for (const auto& n : next.at(s)) beyond |= r.count(n) > 0;
+      // Beyond: won, or reached a stage that s leads to.
+      bool beyond = won;
+      std::set<std::string> later;
+      std::vector<std::string> todo = {s};
+      while (!todo.empty()) {
+        const std::string at = todo.back();
+        todo.pop_back();
+        for (const auto& n : next.at(at)) {
+          if (n != "won" && later.insert(n).second) todo.push_back(n);
+        }
+      }
+      for (const auto& n : later) beyond |= r.count(n) > 0;
       if (lost && s == d.stage) {
         ++row.lost_stages;
         row.lost_amount += d.amount;
