@@ -46,6 +46,13 @@ class Events {
     next(deal, t).mutable_frozen();
     return *this;
   }
+  Events& field(const std::string& deal, int64_t t, const std::string& key,
+                const std::string& value) {
+    v1::Event& e = next(deal, t);
+    e.mutable_field_set()->set_key(key);
+    e.mutable_field_set()->set_value(value);
+    return *this;
+  }
   Events& activity(const std::string& deal, int64_t t) {
     next(deal, t).mutable_activity()->set_kind(v1::Activity::CALL);
     return *this;
@@ -515,6 +522,33 @@ TEST(EdgeCases, EmptyLedgerPeriodAndUnreachedStages) {
   options.Clear();
   options.mutable_breakdown()->set_by(v1::Breakdown::FIELD);
   EXPECT_EQ(history(ledger, options, &r).code(), Code::kInvalidArgument);
+}
+
+// A field filter asking for the empty value matches the deals without the
+// field (as the FIELD breakdown puts them in the group ""), whether or not
+// any deal of the ledger ever had the field.
+TEST(EdgeCases, FilterOnAnEmptyFieldValueMatchesDealsWithoutTheField) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("a").stage("b").definition()));
+  const int64_t t0 = at("2025-01-10");
+  Events ev;
+  ev.opened("with", t0, "p", 100).field("with", t0, "budget", "yes");
+  ev.opened("without", t0, "p", 200);
+  ev.opened("cleared", t0, "p", 400).field("cleared", t0, "budget", "yes")
+      .field("cleared", t0 + kDay, "budget", "");
+  ev.into(ledger);
+  auto deals_where = [&](const std::string& key, const std::string& value) {
+    v1::HistoryOptions options;
+    (*options.mutable_filter()->mutable_fields())[key] = value;
+    v1::HistoryReport r;
+    EXPECT_TRUE(history(ledger, options, &r));
+    return r.deals();
+  };
+  EXPECT_EQ(deals_where("budget", "yes"), 1u);
+  EXPECT_EQ(deals_where("budget", ""), 2u);   // without, cleared
+  EXPECT_EQ(deals_where("region", ""), 3u);   // nobody has a region
+  EXPECT_EQ(deals_where("region", "north"), 0u);
 }
 
 TEST(Breakdowns, OwnersMonthsAndTheWholeAgree) {

@@ -46,8 +46,9 @@ bool passes(const reference::Deal& deal, const DealState& d, const v1::Filter& f
     return false;
   }
   for (const auto& [k, v] : f.fields()) {
+    // A deal without the field has the empty value.
     auto it = d.fields.find(k);
-    if (it == d.fields.end() || it->second != v) return false;
+    if ((it == d.fields.end() ? std::string() : it->second) != v) return false;
   }
   return true;
 }
