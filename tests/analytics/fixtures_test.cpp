@@ -387,6 +387,48 @@ TEST(Snapshot, AmountsAgesOverdueRottingAndFrozen) {
   EXPECT_EQ(r.stages(0).rotting(), 0u);
 }
 
+// Learned probabilities and close months. The partial state keeps open deals
+// by the day they entered their stage, so the close day is that day plus the
+// remaining time rounded up to whole days.
+TEST(Forecast, LearnedProbabilityAndCloseMonthsInWholeDays) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(ProcessBuilder("line", v1::Process::MANUAL)
+                                     .stage("a").probability(0.5)
+                                     .stage("b").probability(0.8)
+                                     .definition()));
+  Events ev;
+  // Closed in the look-back window: W1 won from a after 36 h (it reached b,
+  // which dominates won, without entering it); L1 lost at a.
+  ev.opened("W1", at("2024-12-01"), "line", 700).won("W1", at("2024-12-02T12:00:00Z"));
+  ev.opened("L1", at("2024-12-05"), "line", 300).lost("L1", at("2024-12-06"), "price");
+  // Open at the forecast date.
+  ev.opened("O1", at("2025-01-30T10:00:00Z"), "line", 1000);
+  ev.opened("O2", at("2025-01-20"), "line", 2000).enter("O2", at("2025-01-21"), "b");
+  ev.into(ledger);
+
+  v1::ForecastOptions options;
+  options.mutable_filter()->set_as_of(at("2025-01-30T12:00:00Z"));
+  v1::ForecastReport r;
+  ASSERT_TRUE(forecast(ledger, options, &r));
+  ASSERT_EQ(r.stages_size(), 2);
+  // a: 1 won of 2 closed; b: 1 won of 1.
+  EXPECT_DOUBLE_EQ(r.stages(0).learned_probability(), 0.5);
+  EXPECT_EQ(r.stages(0).weighted_amount(), 500);           // 1,000 x 0.5
+  EXPECT_EQ(r.stages(0).learned_weighted_amount(), 500);   // 1,000 x 0.5
+  EXPECT_DOUBLE_EQ(r.stages(1).learned_probability(), 1.0);
+  EXPECT_EQ(r.stages(1).weighted_amount(), 1600);          // 2,000 x 0.8
+  EXPECT_EQ(r.stages(1).learned_weighted_amount(), 2000);
+  EXPECT_FALSE(r.stages(1).has_remaining_ms());  // no deal won after entering b
+  // O1: 01-30 plus 36 h rounded up to 2 days is 02-01 (to the hour it
+  // would be 01-31 22:00). O2 has no remaining time: unscheduled, last.
+  ASSERT_EQ(r.months_size(), 2);
+  EXPECT_EQ(r.months(0).month(), "2025-02");
+  EXPECT_EQ(r.months(0).deals(), 1u);
+  EXPECT_EQ(r.months(0).amount(), 1000);
+  EXPECT_EQ(r.months(1).month(), "unscheduled");
+  EXPECT_EQ(r.months(1).amount(), 2000);
+}
+
 TEST(Durations, FirstVisitCumulativeAndCycle) {
   Ledger ledger;
   ASSERT_TRUE(ledger.add_process(
