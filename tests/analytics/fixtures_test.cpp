@@ -168,6 +168,35 @@ TEST_F(WindowSales, DoublingEveryStagesConversion) {
   EXPECT_DOUBLE_EQ(report.stages(1).projected_reached(), 3.0);
 }
 
+// A manual deal that went both ways of a fork is one deal: the projection
+// splits what a stage passes on, it does not send the deal down each way.
+TEST(WhatIf, ADealThatWentBothWaysOfAForkIsProjectedOnce) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(ProcessBuilder("fork", v1::Process::MANUAL)
+                                     .stage("a").stage("p").stage("t").stage("c")
+                                     .transition("a", "p").transition("a", "t")
+                                     .transition("p", "c").transition("t", "c")
+                                     .definition()));
+  Events ev;
+  const int64_t t0 = at("2025-03-03");
+  ev.opened("B", t0, "fork", 1000).enter("B", t0 + kDay, "p").enter("B", t0 + 2 * kDay, "t")
+      .enter("B", t0 + 3 * kDay, "c").won("B", t0 + 4 * kDay);
+  ev.opened("P", t0, "fork", 3000).enter("P", t0 + kDay, "p").enter("P", t0 + 2 * kDay, "c")
+      .won("P", t0 + 3 * kDay);
+  ev.into(ledger);
+  v1::WhatIfReport r;
+  ASSERT_TRUE(whatif(ledger, v1::WhatIfOptions(), &r));
+  // a passes on 2 x 1; the ways out of a were taken 2 times to p (B, P) and
+  // once to t (B): p gets 2 x 2/3, t 2 x 1/3; both pass all on to c: 2, won 2.
+  EXPECT_DOUBLE_EQ(r.stages(0).projected_reached(), 2.0);
+  EXPECT_DOUBLE_EQ(r.stages(1).projected_reached(), 4.0 / 3.0);
+  EXPECT_DOUBLE_EQ(r.stages(2).projected_reached(), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(r.stages(3).projected_reached(), 2.0);
+  EXPECT_EQ(r.baseline_won(), 2u);
+  EXPECT_DOUBLE_EQ(r.projected_won(), 2.0);
+  EXPECT_EQ(r.projected_won_amount(), 4000);  // 2 x the average won deal, 2,000
+}
+
 // The 1C "Sales funnel" report: deals won or lost in March 2025.
 TEST(ClosedBasis, WonAndLostStagesAndPotentials) {
   Ledger ledger;
