@@ -16,7 +16,7 @@ namespace {
 
 struct StageCounters {
   uint64_t entered = 0, reached = 0, visits = 0, won_stages = 0, lost_stages = 0;
-  uint64_t moved_on = 0, won = 0, lost = 0;
+  uint64_t moved_on = 0, won = 0, lost = 0, entry_base = 0;
   int64_t won_amount = 0, lost_amount = 0;
 };
 
@@ -79,6 +79,13 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
   if (facts.status == DealStatus::kOpen) acc->open += deals;
   if (facts.status == DealStatus::kFrozen) acc->frozen += deals;
 
+  // A deal counted at its version's entry stage is in the base of the
+  // cumulative conversion of every stage of its version.
+  if ((counted >> process.entry_stage()) & 1) {
+    for (int stage = 0; stage < process.stage_count(); ++stage) {
+      acc->stages[funnel.row(facts.version, stage)].entry_base += deals;
+    }
+  }
   const std::vector<StageMask> later = later_stages(process);
   for (StageMask bits = reached | facts.entered; bits != 0; bits &= bits - 1) {
     const int stage = std::countr_zero(bits);
@@ -184,7 +191,9 @@ void to_proto(const FunnelMap& funnel, const std::string& group, const Accumulat
   const int rows = funnel.rows();
   for (int row = 0; row < rows; ++row) {
     const StageCounters& c = acc.stages[row];
-    if (c.entered == 0 && c.reached == 0) continue;
+    // A stage without deals here keeps its base: other partitions may have
+    // deals at it.
+    if (c.entered == 0 && c.reached == 0 && c.entry_base == 0) continue;
     v1::StageTally& t = (*out->mutable_stages())[funnel.key(row)];
     t.set_entered(c.entered);
     t.set_reached(c.reached);
@@ -196,6 +205,7 @@ void to_proto(const FunnelMap& funnel, const std::string& group, const Accumulat
     t.set_moved_on(c.moved_on);
     t.set_won(c.won);
     t.set_lost(c.lost);
+    t.set_entry_base(c.entry_base);
     for (int to = 0; to <= rows; ++to) {
       const uint64_t n = acc.edges[static_cast<size_t>(row) * (rows + 1) + to];
       if (n != 0) {
@@ -297,6 +307,7 @@ void merge_history(const v1::HistoryState& from, v1::HistoryState* into) {
       t.set_moved_on(t.moved_on() + stage.moved_on());
       t.set_won(t.won() + stage.won());
       t.set_lost(t.lost() + stage.lost());
+      t.set_entry_base(t.entry_base() + stage.entry_base());
     }
     for (const auto& [key, n] : tally.edges()) (*target->mutable_edges())[key] += n;
   });

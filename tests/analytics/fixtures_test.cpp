@@ -20,6 +20,8 @@ int64_t at(const char* text) { return *parse_time(text); }
 // Builds events for a ledger, with fresh ids.
 class Events {
  public:
+  // `prefix` keeps the ids of a later batch apart from an earlier one's.
+  explicit Events(std::string prefix = "") : prefix_(std::move(prefix)) {}
   Events& opened(const std::string& deal, int64_t t, const std::string& process,
                  int64_t amount = 0, const std::string& owner = "anna",
                  const std::string& stage = "") {
@@ -64,11 +66,12 @@ class Events {
  private:
   v1::Event& next(const std::string& deal, int64_t t) {
     v1::Event& e = events_.emplace_back();
-    e.set_event_id(std::to_string(events_.size()));
+    e.set_event_id(prefix_ + std::to_string(events_.size()));
     e.set_deal(deal);
     e.set_at(t);
     return e;
   }
+  std::string prefix_;
   std::vector<v1::Event> events_;
 };
 
@@ -195,6 +198,34 @@ TEST(WhatIf, ADealThatWentBothWaysOfAForkIsProjectedOnce) {
   EXPECT_EQ(r.baseline_won(), 2u);
   EXPECT_DOUBLE_EQ(r.projected_won(), 2.0);
   EXPECT_EQ(r.projected_won_amount(), 4000);  // 2 x the average won deal, 2,000
+}
+
+// A new version puts a stage before the old entry stage: each deal's
+// cumulative conversion is measured from the entry stage of its own version.
+TEST(Versions, CumulativeConversionFromEachVersionsEntryStage) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("a").stage("b").definition()));
+  const int64_t t0 = at("2025-03-03");
+  Events old_deals;
+  for (const char* deal : {"O1", "O2", "O3", "O4"}) old_deals.opened(deal, t0, "p");
+  old_deals.enter("O1", t0 + kDay, "b").enter("O2", t0 + kDay, "b");
+  old_deals.into(ledger);
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("lead").stage("a").stage("b").definition()));
+  Events new_deals("new-");
+  new_deals.opened("N1", t0 + 2 * kDay, "p").enter("N1", t0 + 3 * kDay, "a");
+  new_deals.into(ledger);
+
+  v1::HistoryReport r;
+  ASSERT_TRUE(history(ledger, v1::HistoryOptions(), &r));
+  ASSERT_EQ(r.stages_size(), 3);
+  EXPECT_EQ(r.stages(0).stage(), "lead");
+  // Reached: lead 1 (N1), a 5, b 2 (O1, O2). The entry stages hold
+  // 1 (N1 at lead) + 4 (O1..O4 at a) deals, of which only N1's version has lead.
+  EXPECT_DOUBLE_EQ(r.stages(0).cumulative_conversion(), 1.0);  // 1 / 1
+  EXPECT_DOUBLE_EQ(r.stages(1).cumulative_conversion(), 1.0);  // 5 / (1 + 4)
+  EXPECT_DOUBLE_EQ(r.stages(2).cumulative_conversion(), 0.4);  // 2 / (1 + 4)
 }
 
 // The 1C "Sales funnel" report: deals won or lost in March 2025.
