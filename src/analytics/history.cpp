@@ -16,7 +16,7 @@ namespace {
 
 struct StageCounters {
   uint64_t entered = 0, reached = 0, visits = 0, won_stages = 0, lost_stages = 0;
-  uint64_t moved_on = 0, won = 0, lost = 0, entry_base = 0;
+  uint64_t moved_on = 0, won = 0, lost = 0, entry_base = 0, entry_deals = 0;
   int64_t won_amount = 0, lost_amount = 0;
 };
 
@@ -82,6 +82,7 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
   // A deal counted at its version's entry stage is in the base of the
   // cumulative conversion of every stage of its version.
   if ((counted >> process.entry_stage()) & 1) {
+    acc->stages[funnel.row(facts.version, process.entry_stage())].entry_deals += deals;
     for (int stage = 0; stage < process.stage_count(); ++stage) {
       acc->stages[funnel.row(facts.version, stage)].entry_base += deals;
     }
@@ -206,6 +207,7 @@ void to_proto(const FunnelMap& funnel, const std::string& group, const Accumulat
     t.set_won(c.won);
     t.set_lost(c.lost);
     t.set_entry_base(c.entry_base);
+    t.set_entry_deals(c.entry_deals);
     for (int to = 0; to <= rows; ++to) {
       const uint64_t n = acc.edges[static_cast<size_t>(row) * (rows + 1) + to];
       if (n != 0) {
@@ -308,6 +310,7 @@ void merge_history(const v1::HistoryState& from, v1::HistoryState* into) {
       t.set_won(t.won() + stage.won());
       t.set_lost(t.lost() + stage.lost());
       t.set_entry_base(t.entry_base() + stage.entry_base());
+      t.set_entry_deals(t.entry_deals() + stage.entry_deals());
     }
     for (const auto& [key, n] : tally.edges()) (*target->mutable_edges())[key] += n;
   });

@@ -30,14 +30,12 @@ Projection project(const v1::Funnel& funnel, const v1::HistoryTally& tally,
   Projection p;
   p.reached.assign(rows, 0.0);
   p.step.resize(rows);
-  std::vector<bool> has_predecessor(rows, false);
-  for (const auto& stage : funnel.stages()) {
-    for (const std::string& next : stage.next()) has_predecessor[find_row(funnel, next)] = true;
-  }
   for (int row = 0; row < rows; ++row) {
     const v1::FunnelStage& stage = funnel.stages(row);
     const v1::StageTally t = stage_tally(tally, stage.key());
-    if (!has_predecessor[row]) p.reached[row] = static_cast<double>(t.reached()) * inflow;
+    // Deals come in at the entry stage of their own process version (an
+    // old version's entry stage may follow a stage a newer one put first).
+    p.reached[row] += static_cast<double>(t.entry_deals()) * inflow;
     if (t.reached() == 0 || t.moved_on() == 0) {
       if (t.reached() > 0) p.step[row] = 0.0;
       continue;

@@ -228,6 +228,39 @@ TEST(Versions, CumulativeConversionFromEachVersionsEntryStage) {
   EXPECT_DOUBLE_EQ(r.stages(2).cumulative_conversion(), 0.4);  // 2 / (1 + 4)
 }
 
+// The deals of an old version enter the what-if projection at their own
+// entry stage, not only through the stage a new version put before it.
+TEST(Versions, WhatIfProjectsEachVersionsDealsFromItsEntryStage) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("a").stage("b").definition()));
+  const int64_t t0 = at("2025-03-03");
+  Events old_deals;
+  for (const char* deal : {"O1", "O2", "O3", "O4"}) old_deals.opened(deal, t0, "p", 100);
+  old_deals.enter("O1", t0 + kDay, "b").enter("O2", t0 + kDay, "b").won("O1", t0 + 2 * kDay);
+  old_deals.into(ledger);
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("lead").stage("a").stage("b").definition()));
+  Events new_deals("new-");
+  new_deals.opened("N1", t0 + 2 * kDay, "p", 100).enter("N1", t0 + 3 * kDay, "a");
+  new_deals.into(ledger);
+
+  v1::WhatIfReport r;
+  ASSERT_TRUE(whatif(ledger, v1::WhatIfOptions(), &r));
+  // A line with multipliers 1 gives back the baseline: lead 1 (N1); a 4 old
+  // deals + 1 from lead; b 5 x 2/5; won 2 x 1/2.
+  EXPECT_DOUBLE_EQ(r.stages(0).projected_reached(), 1.0);
+  EXPECT_DOUBLE_EQ(r.stages(1).projected_reached(), 5.0);
+  EXPECT_DOUBLE_EQ(r.stages(2).projected_reached(), 2.0);
+  EXPECT_DOUBLE_EQ(r.projected_won(), 1.0);
+  // Twice the inflow: twice everything.
+  v1::WhatIfOptions twice;
+  twice.set_inflow(2.0);
+  ASSERT_TRUE(whatif(ledger, twice, &r));
+  EXPECT_DOUBLE_EQ(r.stages(1).projected_reached(), 10.0);
+  EXPECT_DOUBLE_EQ(r.projected_won(), 2.0);
+}
+
 // The 1C "Sales funnel" report: deals won or lost in March 2025.
 TEST(ClosedBasis, WonAndLostStagesAndPotentials) {
   Ledger ledger;
