@@ -38,7 +38,7 @@ struct DealFacts {
   bool lost = false;
   int lost_stage = -1;
   bool counted_visits = false;      // visits[] holds the visits; otherwise one per entered stage
-  uint8_t visits[kMaxStages] = {};  // visits by stage
+  uint32_t visits[kMaxStages] = {};  // visits by stage
 };
 
 // The stages a stage leads to by one or more declared transitions.
@@ -250,14 +250,14 @@ void compute_history(const Scope& scope, const v1::Breakdown& breakdown, v1::Bas
         const StageMask bit = StageMask{1} << stage;
         revisited |= (facts.entered & bit) != 0;
         facts.entered |= bit;
-        if (facts.visits[stage] < 255) ++facts.visits[stage];
+        ++facts.visits[stage];
       });
     } else {
       facts.entered = at.entered;
       if (at.reentered) {
         revisited = true;
         reader.for_each_visit(deal, [&](int stage, int64_t, int64_t) {
-          if (facts.visits[stage] < 255) ++facts.visits[stage];
+          ++facts.visits[stage];
         });
       }
     }

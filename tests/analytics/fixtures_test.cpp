@@ -686,6 +686,29 @@ TEST(EdgeCases, FilterOnAnEmptyFieldValueMatchesDealsWithoutTheField) {
   EXPECT_EQ(deals_where("region", "north"), 0u);
 }
 
+// Visits are counted in full, however often a deal comes back to a stage.
+TEST(EdgeCases, VisitsOfAStageEnteredHundredsOfTimes) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("a").stage("b").definition()));
+  const int64_t t0 = at("2025-01-10");
+  Events ev;
+  ev.opened("bouncing", t0, "p");
+  for (int i = 0; i < 300; ++i) {
+    ev.enter("bouncing", t0 + (2 * i + 1) * 60'000, "b");
+    ev.enter("bouncing", t0 + (2 * i + 2) * 60'000, "a");
+  }
+  ev.into(ledger);
+  for (v1::Basis basis : {v1::CREATED, v1::ACTIVITY}) {
+    v1::HistoryOptions options;
+    options.set_basis(basis);
+    v1::HistoryReport r;
+    ASSERT_TRUE(history(ledger, options, &r));
+    EXPECT_EQ(row(r, "a").visits(), 301u);  // opened there, then 300 returns
+    EXPECT_EQ(row(r, "b").visits(), 300u);
+  }
+}
+
 TEST(Breakdowns, OwnersMonthsAndTheWholeAgree) {
   Ledger ledger;
   ASSERT_TRUE(ledger.add_process(
