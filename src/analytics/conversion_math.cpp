@@ -25,33 +25,17 @@ Conversions conversions(const v1::Funnel& funnel, const v1::HistoryTally& tally,
   for (int row = 0; row < rows; ++row) {
     n[row] = counted(stage_tally(tally, funnel.stages(row).key()), count);
   }
-  // The cumulative conversion compares a stage with the entry stage of its
-  // process: the funnel's first rows without predecessors that lead to it
-  // (one for a single process; one per process when processes share no
-  // stage).
-  std::vector<std::vector<bool>> leads_to(rows, std::vector<bool>(rows, false));
-  std::vector<bool> is_source(rows, true);
-  for (int row = rows - 1; row >= 0; --row) {
-    leads_to[row][row] = true;
-    for (const std::string& next : funnel.stages(row).next()) {
-      const int to = find_row(funnel, next);
-      if (to < 0) continue;
-      is_source[to] = false;
-      for (int r = 0; r < rows; ++r) {
-        if (leads_to[to][r]) leads_to[row][r] = true;
-      }
-    }
-  }
   int best = -1, worst = -1;
   for (int row = 0; row < rows; ++row) {
     if (n[row] == 0) continue;
-    uint64_t entry = 0;
-    for (int source = 0; source < rows; ++source) {
-      if (is_source[source] && leads_to[source][row]) entry += n[source];
+    const v1::StageTally t = stage_tally(tally, funnel.stages(row).key());
+    // Compared with the deals at the entry stage of each deal's own process
+    // version: several processes, or versions with another entry stage, may
+    // share the stage.
+    if (t.entry_base() > 0) {
+      result.cumulative[row] = static_cast<double>(n[row]) / static_cast<double>(t.entry_base());
     }
-    if (entry > 0) result.cumulative[row] = static_cast<double>(n[row]) / static_cast<double>(entry);
-    const double step = static_cast<double>(stage_tally(tally, funnel.stages(row).key()).moved_on()) /
-                        static_cast<double>(n[row]);
+    const double step = static_cast<double>(t.moved_on()) / static_cast<double>(n[row]);
     result.step[row] = step;
     if (best < 0 || step > *result.step[best]) best = row;
     if (worst < 0 || step < *result.step[worst]) worst = row;

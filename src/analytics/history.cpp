@@ -16,7 +16,7 @@ namespace {
 
 struct StageCounters {
   uint64_t entered = 0, reached = 0, visits = 0, won_stages = 0, lost_stages = 0;
-  uint64_t moved_on = 0, won = 0, lost = 0;
+  uint64_t moved_on = 0, won = 0, lost = 0, entry_base = 0, entry_deals = 0;
   int64_t won_amount = 0, lost_amount = 0;
 };
 
@@ -38,8 +38,21 @@ struct DealFacts {
   bool lost = false;
   int lost_stage = -1;
   bool counted_visits = false;      // visits[] holds the visits; otherwise one per entered stage
-  uint8_t visits[kMaxStages] = {};  // visits by stage
+  uint32_t visits[kMaxStages] = {};  // visits by stage
 };
+
+// The stages a stage leads to by one or more declared transitions.
+std::vector<StageMask> later_stages(const Process& process) {
+  std::vector<StageMask> later(process.stage_count(), 0);
+  const auto order = process.funnel_order();
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    for (StageMask next = process.successors(*it); next != 0; next &= next - 1) {
+      const int to = std::countr_zero(next);
+      later[*it] |= (StageMask{1} << to) | later[to];
+    }
+  }
+  return later;
+}
 
 // Adds `deals` deals with these facts and this sum of amounts.
 void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64_t amount,
@@ -66,6 +79,15 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
   if (facts.status == DealStatus::kOpen) acc->open += deals;
   if (facts.status == DealStatus::kFrozen) acc->frozen += deals;
 
+  // A deal counted at its version's entry stage is in the base of the
+  // cumulative conversion of every stage of its version.
+  if ((counted >> process.entry_stage()) & 1) {
+    acc->stages[funnel.row(facts.version, process.entry_stage())].entry_deals += deals;
+    for (int stage = 0; stage < process.stage_count(); ++stage) {
+      acc->stages[funnel.row(facts.version, stage)].entry_base += deals;
+    }
+  }
+  const std::vector<StageMask> later = later_stages(process);
   for (StageMask bits = reached | facts.entered; bits != 0; bits &= bits - 1) {
     const int stage = std::countr_zero(bits);
     const StageMask bit = StageMask{1} << stage;
@@ -77,8 +99,9 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
     }
     if (reached & bit) {
       c.reached += deals;
-      const bool beyond = (process.successors(stage) & reached) != 0 ||
-                          (facts.won && process.leads_to_won(stage));
+      // Moved beyond: reached a later stage (a manual deal may skip both
+      // ways of a fork), or won, from whichever stage.
+      const bool beyond = (later[stage] & reached) != 0 || facts.won;
       if (facts.lost && stage == facts.lost_stage) {
         c.lost_stages += deals;
         c.lost_amount = model::saturating_add(c.lost_amount, amount);
@@ -169,7 +192,9 @@ void to_proto(const FunnelMap& funnel, const std::string& group, const Accumulat
   const int rows = funnel.rows();
   for (int row = 0; row < rows; ++row) {
     const StageCounters& c = acc.stages[row];
-    if (c.entered == 0 && c.reached == 0) continue;
+    // A stage without deals here keeps its base: other partitions may have
+    // deals at it.
+    if (c.entered == 0 && c.reached == 0 && c.entry_base == 0) continue;
     v1::StageTally& t = (*out->mutable_stages())[funnel.key(row)];
     t.set_entered(c.entered);
     t.set_reached(c.reached);
@@ -181,6 +206,8 @@ void to_proto(const FunnelMap& funnel, const std::string& group, const Accumulat
     t.set_moved_on(c.moved_on);
     t.set_won(c.won);
     t.set_lost(c.lost);
+    t.set_entry_base(c.entry_base);
+    t.set_entry_deals(c.entry_deals);
     for (int to = 0; to <= rows; ++to) {
       const uint64_t n = acc.edges[static_cast<size_t>(row) * (rows + 1) + to];
       if (n != 0) {
@@ -223,14 +250,14 @@ void compute_history(const Scope& scope, const v1::Breakdown& breakdown, v1::Bas
         const StageMask bit = StageMask{1} << stage;
         revisited |= (facts.entered & bit) != 0;
         facts.entered |= bit;
-        if (facts.visits[stage] < 255) ++facts.visits[stage];
+        ++facts.visits[stage];
       });
     } else {
       facts.entered = at.entered;
       if (at.reentered) {
         revisited = true;
         reader.for_each_visit(deal, [&](int stage, int64_t, int64_t) {
-          if (facts.visits[stage] < 255) ++facts.visits[stage];
+          ++facts.visits[stage];
         });
       }
     }
@@ -282,6 +309,8 @@ void merge_history(const v1::HistoryState& from, v1::HistoryState* into) {
       t.set_moved_on(t.moved_on() + stage.moved_on());
       t.set_won(t.won() + stage.won());
       t.set_lost(t.lost() + stage.lost());
+      t.set_entry_base(t.entry_base() + stage.entry_base());
+      t.set_entry_deals(t.entry_deals() + stage.entry_deals());
     }
     for (const auto& [key, n] : tally.edges()) (*target->mutable_edges())[key] += n;
   });

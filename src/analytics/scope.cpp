@@ -48,7 +48,10 @@ Status Scope::init(const ledger::State& state, const v1::Filter& filter) {
   for (const auto& [key, value] : filter.fields()) {
     const uint32_t key_id = state.field_keys.find(key);
     const uint32_t value_id = state.field_values.find(value);
-    if (key_id == ledger::Interner::kMissing || value_id == ledger::Interner::kMissing) {
+    if (key_id == ledger::Interner::kMissing) {
+      // No deal has the field: every deal has the empty value.
+      if (!value.empty()) matches_nothing_ = true;
+    } else if (value_id == ledger::Interner::kMissing) {
       matches_nothing_ = true;
     } else {
       fields_.emplace_back(key_id, value_id);

@@ -3,8 +3,8 @@
 //
 // The projection flows deals along the funnel's edges: each stage passes on
 // its projected deals times its step conversion (times its multiplier,
-// capped at 1), split between its successors (and won) in the baseline's
-// proportions. On a line, multipliers of 1 give back the baseline exactly.
+// capped at 1), split between its successors (and won) in the proportions
+// of the ways the baseline's deals took. On a line, multipliers of 1 give back the baseline exactly.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -30,14 +30,12 @@ Projection project(const v1::Funnel& funnel, const v1::HistoryTally& tally,
   Projection p;
   p.reached.assign(rows, 0.0);
   p.step.resize(rows);
-  std::vector<bool> has_predecessor(rows, false);
-  for (const auto& stage : funnel.stages()) {
-    for (const std::string& next : stage.next()) has_predecessor[find_row(funnel, next)] = true;
-  }
   for (int row = 0; row < rows; ++row) {
     const v1::FunnelStage& stage = funnel.stages(row);
     const v1::StageTally t = stage_tally(tally, stage.key());
-    if (!has_predecessor[row]) p.reached[row] = static_cast<double>(t.reached()) * inflow;
+    // Deals come in at the entry stage of their own process version (an
+    // old version's entry stage may follow a stage a newer one put first).
+    p.reached[row] += static_cast<double>(t.entry_deals()) * inflow;
     if (t.reached() == 0 || t.moved_on() == 0) {
       if (t.reached() > 0) p.step[row] = 0.0;
       continue;
@@ -45,13 +43,18 @@ Projection project(const v1::Funnel& funnel, const v1::HistoryTally& tally,
     const double step = static_cast<double>(t.moved_on()) / static_cast<double>(t.reached());
     const double projected = std::min(1.0, step * multipliers[row]);
     p.step[row] = projected;
-    // Edge counts split the deals that moved on; rescale them to the new step.
-    const double scale = projected / static_cast<double>(t.moved_on());
-    auto flow = [&](const std::string& to) {
+    // The deals passed on are split in the proportions of the ways taken. A
+    // manual deal that went several ways counts in each, so the ways can
+    // outnumber the deals that moved on: the split is of their total.
+    auto edge = [&](const std::string& to) {
       const auto it = tally.edges().find(edge_key(stage.key(), to));
-      const double deals = it == tally.edges().end() ? 0.0 : static_cast<double>(it->second);
-      return p.reached[row] * deals * scale;
+      return it == tally.edges().end() ? 0.0 : static_cast<double>(it->second);
     };
+    double ways = stage.leads_to_won() ? edge("won") : 0.0;
+    for (const std::string& next : stage.next()) ways += edge(next);
+    if (ways == 0) continue;
+    const double scale = projected / ways;
+    auto flow = [&](const std::string& to) { return p.reached[row] * edge(to) * scale; };
     for (const std::string& next : stage.next()) p.reached[find_row(funnel, next)] += flow(next);
     if (stage.leads_to_won()) p.won += flow("won");
   }

@@ -20,6 +20,8 @@ int64_t at(const char* text) { return *parse_time(text); }
 // Builds events for a ledger, with fresh ids.
 class Events {
  public:
+  // `prefix` keeps the ids of a later batch apart from an earlier one's.
+  explicit Events(std::string prefix = "") : prefix_(std::move(prefix)) {}
   Events& opened(const std::string& deal, int64_t t, const std::string& process,
                  int64_t amount = 0, const std::string& owner = "anna",
                  const std::string& stage = "") {
@@ -46,6 +48,13 @@ class Events {
     next(deal, t).mutable_frozen();
     return *this;
   }
+  Events& field(const std::string& deal, int64_t t, const std::string& key,
+                const std::string& value) {
+    v1::Event& e = next(deal, t);
+    e.mutable_field_set()->set_key(key);
+    e.mutable_field_set()->set_value(value);
+    return *this;
+  }
   Events& activity(const std::string& deal, int64_t t) {
     next(deal, t).mutable_activity()->set_kind(v1::Activity::CALL);
     return *this;
@@ -57,11 +66,12 @@ class Events {
  private:
   v1::Event& next(const std::string& deal, int64_t t) {
     v1::Event& e = events_.emplace_back();
-    e.set_event_id(std::to_string(events_.size()));
+    e.set_event_id(prefix_ + std::to_string(events_.size()));
     e.set_deal(deal);
     e.set_at(t);
     return e;
   }
+  std::string prefix_;
   std::vector<v1::Event> events_;
 };
 
@@ -161,6 +171,96 @@ TEST_F(WindowSales, DoublingEveryStagesConversion) {
   EXPECT_DOUBLE_EQ(report.stages(1).projected_reached(), 3.0);
 }
 
+// A manual deal that went both ways of a fork is one deal: the projection
+// splits what a stage passes on, it does not send the deal down each way.
+TEST(WhatIf, ADealThatWentBothWaysOfAForkIsProjectedOnce) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(ProcessBuilder("fork", v1::Process::MANUAL)
+                                     .stage("a").stage("p").stage("t").stage("c")
+                                     .transition("a", "p").transition("a", "t")
+                                     .transition("p", "c").transition("t", "c")
+                                     .definition()));
+  Events ev;
+  const int64_t t0 = at("2025-03-03");
+  ev.opened("B", t0, "fork", 1000).enter("B", t0 + kDay, "p").enter("B", t0 + 2 * kDay, "t")
+      .enter("B", t0 + 3 * kDay, "c").won("B", t0 + 4 * kDay);
+  ev.opened("P", t0, "fork", 3000).enter("P", t0 + kDay, "p").enter("P", t0 + 2 * kDay, "c")
+      .won("P", t0 + 3 * kDay);
+  ev.into(ledger);
+  v1::WhatIfReport r;
+  ASSERT_TRUE(whatif(ledger, v1::WhatIfOptions(), &r));
+  // a passes on 2 x 1; the ways out of a were taken 2 times to p (B, P) and
+  // once to t (B): p gets 2 x 2/3, t 2 x 1/3; both pass all on to c: 2, won 2.
+  EXPECT_DOUBLE_EQ(r.stages(0).projected_reached(), 2.0);
+  EXPECT_DOUBLE_EQ(r.stages(1).projected_reached(), 4.0 / 3.0);
+  EXPECT_DOUBLE_EQ(r.stages(2).projected_reached(), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(r.stages(3).projected_reached(), 2.0);
+  EXPECT_EQ(r.baseline_won(), 2u);
+  EXPECT_DOUBLE_EQ(r.projected_won(), 2.0);
+  EXPECT_EQ(r.projected_won_amount(), 4000);  // 2 x the average won deal, 2,000
+}
+
+// A new version puts a stage before the old entry stage: each deal's
+// cumulative conversion is measured from the entry stage of its own version.
+TEST(Versions, CumulativeConversionFromEachVersionsEntryStage) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("a").stage("b").definition()));
+  const int64_t t0 = at("2025-03-03");
+  Events old_deals;
+  for (const char* deal : {"O1", "O2", "O3", "O4"}) old_deals.opened(deal, t0, "p");
+  old_deals.enter("O1", t0 + kDay, "b").enter("O2", t0 + kDay, "b");
+  old_deals.into(ledger);
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("lead").stage("a").stage("b").definition()));
+  Events new_deals("new-");
+  new_deals.opened("N1", t0 + 2 * kDay, "p").enter("N1", t0 + 3 * kDay, "a");
+  new_deals.into(ledger);
+
+  v1::HistoryReport r;
+  ASSERT_TRUE(history(ledger, v1::HistoryOptions(), &r));
+  ASSERT_EQ(r.stages_size(), 3);
+  EXPECT_EQ(r.stages(0).stage(), "lead");
+  // Reached: lead 1 (N1), a 5, b 2 (O1, O2). The entry stages hold
+  // 1 (N1 at lead) + 4 (O1..O4 at a) deals, of which only N1's version has lead.
+  EXPECT_DOUBLE_EQ(r.stages(0).cumulative_conversion(), 1.0);  // 1 / 1
+  EXPECT_DOUBLE_EQ(r.stages(1).cumulative_conversion(), 1.0);  // 5 / (1 + 4)
+  EXPECT_DOUBLE_EQ(r.stages(2).cumulative_conversion(), 0.4);  // 2 / (1 + 4)
+}
+
+// The deals of an old version enter the what-if projection at their own
+// entry stage, not only through the stage a new version put before it.
+TEST(Versions, WhatIfProjectsEachVersionsDealsFromItsEntryStage) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("a").stage("b").definition()));
+  const int64_t t0 = at("2025-03-03");
+  Events old_deals;
+  for (const char* deal : {"O1", "O2", "O3", "O4"}) old_deals.opened(deal, t0, "p", 100);
+  old_deals.enter("O1", t0 + kDay, "b").enter("O2", t0 + kDay, "b").won("O1", t0 + 2 * kDay);
+  old_deals.into(ledger);
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("lead").stage("a").stage("b").definition()));
+  Events new_deals("new-");
+  new_deals.opened("N1", t0 + 2 * kDay, "p", 100).enter("N1", t0 + 3 * kDay, "a");
+  new_deals.into(ledger);
+
+  v1::WhatIfReport r;
+  ASSERT_TRUE(whatif(ledger, v1::WhatIfOptions(), &r));
+  // A line with multipliers 1 gives back the baseline: lead 1 (N1); a 4 old
+  // deals + 1 from lead; b 5 x 2/5; won 2 x 1/2.
+  EXPECT_DOUBLE_EQ(r.stages(0).projected_reached(), 1.0);
+  EXPECT_DOUBLE_EQ(r.stages(1).projected_reached(), 5.0);
+  EXPECT_DOUBLE_EQ(r.stages(2).projected_reached(), 2.0);
+  EXPECT_DOUBLE_EQ(r.projected_won(), 1.0);
+  // Twice the inflow: twice everything.
+  v1::WhatIfOptions twice;
+  twice.set_inflow(2.0);
+  ASSERT_TRUE(whatif(ledger, twice, &r));
+  EXPECT_DOUBLE_EQ(r.stages(1).projected_reached(), 10.0);
+  EXPECT_DOUBLE_EQ(r.projected_won(), 2.0);
+}
+
 // The 1C "Sales funnel" report: deals won or lost in March 2025.
 TEST(ClosedBasis, WonAndLostStagesAndPotentials) {
   Ledger ledger;
@@ -230,6 +330,44 @@ TEST(ClosedBasis, WonAndLostStagesAndPotentials) {
   EXPECT_EQ(losses_report.stages(0).deals(), 2u);  // evaluation: D4, D7
   EXPECT_EQ(losses_report.cells(0).stage(), "evaluation");
   EXPECT_EQ(losses_report.cells(0).reason(), "no_budget");
+}
+
+// A won deal is a won stage at every stage it reached, also where it did not
+// pass through a successor: on a fork a manual deal may skip both ways, or
+// win straight from the first stage.
+TEST(ClosedBasis, AWonDealIsAWonStageWhereverItReached) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(ProcessBuilder("fork", v1::Process::MANUAL)
+                                     .stage("a").stage("p").stage("t").stage("c")
+                                     .transition("a", "p").transition("a", "t")
+                                     .transition("p", "c").transition("t", "c")
+                                     .definition()));
+  Events ev;
+  const int64_t t0 = at("2025-03-03");
+  ev.opened("S1", t0, "fork", 100).enter("S1", t0 + kDay, "c").won("S1", t0 + 2 * kDay);
+  ev.opened("S2", t0, "fork", 200).won("S2", t0 + kDay);
+  ev.opened("S3", t0, "fork", 400).enter("S3", t0 + kDay, "p").enter("S3", t0 + 2 * kDay, "c")
+      .won("S3", t0 + 3 * kDay);
+  ev.opened("L1", t0, "fork", 800).enter("L1", t0 + kDay, "c").lost("L1", t0 + 2 * kDay, "price");
+  ev.into(ledger);
+
+  v1::HistoryOptions options;
+  options.set_basis(v1::CLOSED);
+  v1::HistoryReport r;
+  ASSERT_TRUE(history(ledger, options, &r));
+  // c dominates won, so every deal reached a and c; only S3 reached p.
+  // a: S1, S2, S3 won (100 + 200 + 400); L1 moved beyond a to c (800).
+  EXPECT_EQ(row(r, "a").reached(), 4u);
+  EXPECT_EQ(row(r, "a").won_stages(), 4u);
+  EXPECT_EQ(row(r, "a").won_amount(), 1500);
+  EXPECT_EQ(row(r, "p").reached(), 1u);
+  EXPECT_EQ(row(r, "p").won_stages(), 1u);
+  EXPECT_EQ(row(r, "t").reached(), 0u);
+  // c: the three wins; L1 was lost there.
+  EXPECT_EQ(row(r, "c").won_stages(), 3u);
+  EXPECT_EQ(row(r, "c").won_amount(), 700);
+  EXPECT_EQ(row(r, "c").lost_stages(), 1u);
+  EXPECT_EQ(row(r, "c").lost_amount(), 800);
 }
 
 TEST(ActivityBasis, ALossInThePeriodIsPutOnItsStageAsAWinIsOnItsStages) {
@@ -340,6 +478,48 @@ TEST(Snapshot, AmountsAgesOverdueRottingAndFrozen) {
   options.set_rotting_days(3);
   ASSERT_TRUE(snapshot(ledger, options, &r));
   EXPECT_EQ(r.stages(0).rotting(), 0u);
+}
+
+// Learned probabilities and close months. The partial state keeps open deals
+// by the day they entered their stage, so the close day is that day plus the
+// remaining time rounded up to whole days.
+TEST(Forecast, LearnedProbabilityAndCloseMonthsInWholeDays) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(ProcessBuilder("line", v1::Process::MANUAL)
+                                     .stage("a").probability(0.5)
+                                     .stage("b").probability(0.8)
+                                     .definition()));
+  Events ev;
+  // Closed in the look-back window: W1 won from a after 36 h (it reached b,
+  // which dominates won, without entering it); L1 lost at a.
+  ev.opened("W1", at("2024-12-01"), "line", 700).won("W1", at("2024-12-02T12:00:00Z"));
+  ev.opened("L1", at("2024-12-05"), "line", 300).lost("L1", at("2024-12-06"), "price");
+  // Open at the forecast date.
+  ev.opened("O1", at("2025-01-30T10:00:00Z"), "line", 1000);
+  ev.opened("O2", at("2025-01-20"), "line", 2000).enter("O2", at("2025-01-21"), "b");
+  ev.into(ledger);
+
+  v1::ForecastOptions options;
+  options.mutable_filter()->set_as_of(at("2025-01-30T12:00:00Z"));
+  v1::ForecastReport r;
+  ASSERT_TRUE(forecast(ledger, options, &r));
+  ASSERT_EQ(r.stages_size(), 2);
+  // a: 1 won of 2 closed; b: 1 won of 1.
+  EXPECT_DOUBLE_EQ(r.stages(0).learned_probability(), 0.5);
+  EXPECT_EQ(r.stages(0).weighted_amount(), 500);           // 1,000 x 0.5
+  EXPECT_EQ(r.stages(0).learned_weighted_amount(), 500);   // 1,000 x 0.5
+  EXPECT_DOUBLE_EQ(r.stages(1).learned_probability(), 1.0);
+  EXPECT_EQ(r.stages(1).weighted_amount(), 1600);          // 2,000 x 0.8
+  EXPECT_EQ(r.stages(1).learned_weighted_amount(), 2000);
+  EXPECT_FALSE(r.stages(1).has_remaining_ms());  // no deal won after entering b
+  // O1: 01-30 plus 36 h rounded up to 2 days is 02-01 (to the hour it
+  // would be 01-31 22:00). O2 has no remaining time: unscheduled, last.
+  ASSERT_EQ(r.months_size(), 2);
+  EXPECT_EQ(r.months(0).month(), "2025-02");
+  EXPECT_EQ(r.months(0).deals(), 1u);
+  EXPECT_EQ(r.months(0).amount(), 1000);
+  EXPECT_EQ(r.months(1).month(), "unscheduled");
+  EXPECT_EQ(r.months(1).amount(), 2000);
 }
 
 TEST(Durations, FirstVisitCumulativeAndCycle) {
@@ -477,6 +657,56 @@ TEST(EdgeCases, EmptyLedgerPeriodAndUnreachedStages) {
   options.Clear();
   options.mutable_breakdown()->set_by(v1::Breakdown::FIELD);
   EXPECT_EQ(history(ledger, options, &r).code(), Code::kInvalidArgument);
+}
+
+// A field filter asking for the empty value matches the deals without the
+// field (as the FIELD breakdown puts them in the group ""), whether or not
+// any deal of the ledger ever had the field.
+TEST(EdgeCases, FilterOnAnEmptyFieldValueMatchesDealsWithoutTheField) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("a").stage("b").definition()));
+  const int64_t t0 = at("2025-01-10");
+  Events ev;
+  ev.opened("with", t0, "p", 100).field("with", t0, "budget", "yes");
+  ev.opened("without", t0, "p", 200);
+  ev.opened("cleared", t0, "p", 400).field("cleared", t0, "budget", "yes")
+      .field("cleared", t0 + kDay, "budget", "");
+  ev.into(ledger);
+  auto deals_where = [&](const std::string& key, const std::string& value) {
+    v1::HistoryOptions options;
+    (*options.mutable_filter()->mutable_fields())[key] = value;
+    v1::HistoryReport r;
+    EXPECT_TRUE(history(ledger, options, &r));
+    return r.deals();
+  };
+  EXPECT_EQ(deals_where("budget", "yes"), 1u);
+  EXPECT_EQ(deals_where("budget", ""), 2u);   // without, cleared
+  EXPECT_EQ(deals_where("region", ""), 3u);   // nobody has a region
+  EXPECT_EQ(deals_where("region", "north"), 0u);
+}
+
+// Visits are counted in full, however often a deal comes back to a stage.
+TEST(EdgeCases, VisitsOfAStageEnteredHundredsOfTimes) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("a").stage("b").definition()));
+  const int64_t t0 = at("2025-01-10");
+  Events ev;
+  ev.opened("bouncing", t0, "p");
+  for (int i = 0; i < 300; ++i) {
+    ev.enter("bouncing", t0 + (2 * i + 1) * 60'000, "b");
+    ev.enter("bouncing", t0 + (2 * i + 2) * 60'000, "a");
+  }
+  ev.into(ledger);
+  for (v1::Basis basis : {v1::CREATED, v1::ACTIVITY}) {
+    v1::HistoryOptions options;
+    options.set_basis(basis);
+    v1::HistoryReport r;
+    ASSERT_TRUE(history(ledger, options, &r));
+    EXPECT_EQ(row(r, "a").visits(), 301u);  // opened there, then 300 returns
+    EXPECT_EQ(row(r, "b").visits(), 300u);
+  }
 }
 
 TEST(Breakdowns, OwnersMonthsAndTheWholeAgree) {

@@ -46,8 +46,9 @@ bool passes(const reference::Deal& deal, const DealState& d, const v1::Filter& f
     return false;
   }
   for (const auto& [k, v] : f.fields()) {
+    // A deal without the field has the empty value.
     auto it = d.fields.find(k);
-    if (it == d.fields.end() || it->second != v) return false;
+    if ((it == d.fields.end() ? std::string() : it->second) != v) return false;
   }
   return true;
 }
@@ -155,7 +156,7 @@ TEST_P(ReportsMatchReference, Snapshot) {
 // The reference's history of one basis and count.
 struct StageRow {
   uint64_t entered = 0, reached = 0, visits = 0, won_stages = 0, lost_stages = 0, moved_on = 0,
-           won = 0, lost = 0;
+           won = 0, lost = 0, entry_base = 0;
   int64_t won_amount = 0, lost_amount = 0;
 };
 struct HistoryExpectation {
@@ -209,11 +210,26 @@ HistoryExpectation expected_history(const World& world, const v1::Filter& f, v1:
       ++h.stages[s].entered;
       h.stages[s].visits += visits[s];
     }
+    // The base of the cumulative conversion: deals counted at their own
+    // version's entry stage, in every stage of that version.
+    if (c.count(deal.graph->entry)) {
+      for (const auto& s : deal.graph->stages) ++h.stages[s].entry_base;
+    }
     for (const auto& s : r) {
       StageRow& row = h.stages[s];
       ++row.reached;
-      bool beyond = won && next.at(s).count("won");
-      for (const auto& n : next.at(s)) beyond |= r.count(n) > 0;
+      // Beyond: won, or reached a stage that s leads to.
+      bool beyond = won;
+      std::set<std::string> later;
+      std::vector<std::string> todo = {s};
+      while (!todo.empty()) {
+        const std::string at = todo.back();
+        todo.pop_back();
+        for (const auto& n : next.at(at)) {
+          if (n != "won" && later.insert(n).second) todo.push_back(n);
+        }
+      }
+      for (const auto& n : later) beyond |= r.count(n) > 0;
       if (lost && s == d.stage) {
         ++row.lost_stages;
         row.lost_amount += d.amount;
@@ -277,6 +293,12 @@ TEST_P(ReportsMatchReference, HistoryAndConversion) {
           if (n > 0) {
             const double step = static_cast<double>(row.moved_on) / static_cast<double>(n);
             EXPECT_DOUBLE_EQ(stage.step_conversion(), step) << at;
+            EXPECT_EQ(stage.has_cumulative_conversion(), row.entry_base > 0) << at;
+            if (row.entry_base > 0) {
+              EXPECT_DOUBLE_EQ(stage.cumulative_conversion(),
+                               static_cast<double>(n) / static_cast<double>(row.entry_base))
+                  << at;
+            }
             if (!best || step > *best) { best = step; key_level = stage.stage(); }
             if (!worst || step < *worst) { worst = step; bottleneck = stage.stage(); }
           }
