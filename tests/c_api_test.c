@@ -1589,10 +1589,10 @@ static void TestPartials(void) {
               vrk_last_error());
     CheckStatus(vrk_partial_deserialize(&copy, NULL, 3), VRK_INVALID_ARGUMENT);
     CheckStatus(vrk_partial_deserialize(NULL, "", 0), VRK_INVALID_ARGUMENT);
-    CheckOk(vrk_partial_deserialize(&copy, "\x08\x02", 2)); /* format_version 2 */
+    CheckOk(vrk_partial_deserialize(&copy, "\x08\x01", 2)); /* format_version 1 */
     CheckStatus(vrk_partial_finish(&r, copy), VRK_VERSION_MISMATCH);
     CheckCondition(r == NULL);
-    CheckText("partial state has format version 2, this library reads 1", vrk_last_error());
+    CheckText("partial state has format version 1, this library reads 2", vrk_last_error());
     vrk_partial_free(copy);
     CheckOk(vrk_partial_deserialize(&copy, NULL, 0)); /* empty: version 0 */
     CheckStatus(vrk_partial_finish(&r, copy), VRK_VERSION_MISMATCH);

@@ -72,6 +72,8 @@ class Process {
 
   // Stages reachable by one declared transition.
   StageMask successors(int stage) const { return successors_[stage]; }
+  // Stages reachable by one or more declared transitions.
+  StageMask later(int stage) const { return later_[stage]; }
   // Whether a declared transition leads from the stage to "won".
   bool leads_to_won(int stage) const { return (won_predecessors_ >> stage) & 1; }
   // The stages that dominate `stage` (every path from the entry to it passes
@@ -110,6 +112,7 @@ class Process {
   std::vector<int> funnel_order_;
   std::vector<int> funnel_rank_;
   std::vector<StageMask> successors_;
+  std::vector<StageMask> later_;
   std::vector<StageMask> dominators_;
   StageMask won_predecessors_ = 0;
   StageMask won_dominators_ = 0;

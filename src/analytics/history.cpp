@@ -41,19 +41,6 @@ struct DealFacts {
   uint32_t visits[kMaxStages] = {};  // visits by stage
 };
 
-// The stages a stage leads to by one or more declared transitions.
-std::vector<StageMask> later_stages(const Process& process) {
-  std::vector<StageMask> later(process.stage_count(), 0);
-  const auto order = process.funnel_order();
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    for (StageMask next = process.successors(*it); next != 0; next &= next - 1) {
-      const int to = std::countr_zero(next);
-      later[*it] |= (StageMask{1} << to) | later[to];
-    }
-  }
-  return later;
-}
-
 // Adds `deals` deals with these facts and this sum of amounts.
 void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64_t amount,
                v1::Count count, Accumulator* acc) {
@@ -87,7 +74,6 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
       acc->stages[funnel.row(facts.version, stage)].entry_base += deals;
     }
   }
-  const std::vector<StageMask> later = later_stages(process);
   for (StageMask bits = reached | facts.entered; bits != 0; bits &= bits - 1) {
     const int stage = std::countr_zero(bits);
     const StageMask bit = StageMask{1} << stage;
@@ -101,7 +87,7 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
       c.reached += deals;
       // Moved beyond: reached a later stage (a manual deal may skip both
       // ways of a fork), or won, from whichever stage.
-      const bool beyond = (later[stage] & reached) != 0 || facts.won;
+      const bool beyond = (process.later(stage) & reached) != 0 || facts.won;
       if (facts.lost && stage == facts.lost_stage) {
         c.lost_stages += deals;
         c.lost_amount = model::saturating_add(c.lost_amount, amount);

@@ -20,7 +20,9 @@ namespace voronka {
 namespace analytics {
 namespace {
 
-constexpr uint32_t kFormatVersion = 1;
+// 2: history stage tallies carry the entry counts cumulative conversion and
+// what-if read; a state of version 1 lacks them.
+constexpr uint32_t kFormatVersion = 2;
 
 Status invalid(std::string message) { return Status(Code::kInvalidArgument, std::move(message)); }
 

@@ -4,7 +4,8 @@
 // The projection flows deals along the funnel's edges: each stage passes on
 // its projected deals times its step conversion (times its multiplier,
 // capped at 1), split between its successors (and won) in the proportions
-// of the ways the baseline's deals took. On a line, multipliers of 1 give back the baseline exactly.
+// of the ways the baseline's deals took. On a line, multipliers of 1 give
+// back the baseline exactly.
 #include <algorithm>
 #include <cmath>
 #include <map>

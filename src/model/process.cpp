@@ -279,6 +279,14 @@ Status Process::compile(const v1::Process& definition,
       }
     }
   }
+  // Reachability as masks, in one pass backwards over the topological order.
+  process->later_.assign(n, 0);
+  for (auto it = process->funnel_order_.rbegin(); it != process->funnel_order_.rend(); ++it) {
+    for (StageMask next = process->successors_[*it]; next != 0; next &= next - 1) {
+      const int to = std::countr_zero(next);
+      process->later_[*it] |= (StageMask{1} << to) | process->later_[to];
+    }
+  }
 
   const auto idom = model::immediate_dominators(graph, process->entry_);
   auto dominator_mask = [&](int v) {

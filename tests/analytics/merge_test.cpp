@@ -158,13 +158,15 @@ TEST(MergeErrors, StatesThatDoNotBelongTogether) {
     EXPECT_NE(s.message().find("give the report an explicit as_of"), std::string::npos);
   }
 
-  sa.set_format_version(2);
-  std::vector<v1::PartialState> newer = {sa};
-  EXPECT_EQ(merge_partials(newer, &merged).code(), Code::kVersionMismatch);
-  EXPECT_EQ(finish_partial(sa, &report).code(), Code::kVersionMismatch);
+  for (uint32_t other : {1u, 3u}) {  // an older and a newer one
+    sa.set_format_version(other);
+    std::vector<v1::PartialState> apart = {sa};
+    EXPECT_EQ(merge_partials(apart, &merged).code(), Code::kVersionMismatch);
+    EXPECT_EQ(finish_partial(sa, &report).code(), Code::kVersionMismatch);
+  }
   EXPECT_EQ(merge_partials({}, &merged).code(), Code::kInvalidArgument);
   v1::PartialState empty;
-  empty.set_format_version(1);
+  empty.set_format_version(2);
   EXPECT_EQ(finish_partial(empty, &report).code(), Code::kInvalidArgument);
 }
 
