@@ -17,6 +17,15 @@ constexpr int64_t kDay = 24 * kHour;
 
 int64_t at(const char* text) { return *parse_time(text); }
 
+// A manual process whose stage a forks to p or t, both leading to c.
+v1::Process fork_process() {
+  return ProcessBuilder("fork", v1::Process::MANUAL)
+      .stage("a").stage("p").stage("t").stage("c")
+      .transition("a", "p").transition("a", "t")
+      .transition("p", "c").transition("t", "c")
+      .definition();
+}
+
 // Builds events for a ledger, with fresh ids.
 class Events {
  public:
@@ -175,11 +184,7 @@ TEST_F(WindowSales, DoublingEveryStagesConversion) {
 // splits what a stage passes on, it does not send the deal down each way.
 TEST(WhatIf, ADealThatWentBothWaysOfAForkIsProjectedOnce) {
   Ledger ledger;
-  ASSERT_TRUE(ledger.add_process(ProcessBuilder("fork", v1::Process::MANUAL)
-                                     .stage("a").stage("p").stage("t").stage("c")
-                                     .transition("a", "p").transition("a", "t")
-                                     .transition("p", "c").transition("t", "c")
-                                     .definition()));
+  ASSERT_TRUE(ledger.add_process(fork_process()));
   Events ev;
   const int64_t t0 = at("2025-03-03");
   ev.opened("B", t0, "fork", 1000).enter("B", t0 + kDay, "p").enter("B", t0 + 2 * kDay, "t")
@@ -337,11 +342,7 @@ TEST(ClosedBasis, WonAndLostStagesAndPotentials) {
 // win straight from the first stage.
 TEST(ClosedBasis, AWonDealIsAWonStageWhereverItReached) {
   Ledger ledger;
-  ASSERT_TRUE(ledger.add_process(ProcessBuilder("fork", v1::Process::MANUAL)
-                                     .stage("a").stage("p").stage("t").stage("c")
-                                     .transition("a", "p").transition("a", "t")
-                                     .transition("p", "c").transition("t", "c")
-                                     .definition()));
+  ASSERT_TRUE(ledger.add_process(fork_process()));
   Events ev;
   const int64_t t0 = at("2025-03-03");
   ev.opened("S1", t0, "fork", 100).enter("S1", t0 + kDay, "c").won("S1", t0 + 2 * kDay);
