@@ -37,13 +37,12 @@ struct DealFacts {
   bool won = false;
   bool lost = false;
   int lost_stage = -1;
-  bool counted_visits = false;      // visits[] holds the visits; otherwise one per entered stage
-  uint32_t visits[kMaxStages] = {};  // visits by stage
 };
 
-// Adds `deals` deals with these facts and this sum of amounts.
+// Adds `deals` deals with these facts and this sum of amounts; `visits`, by
+// stage, when they were counted (otherwise one per entered stage).
 void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64_t amount,
-               v1::Count count, Accumulator* acc) {
+               v1::Count count, Accumulator* acc, const uint32_t* visits = nullptr) {
   const Process& process = scope.state().catalog.version(facts.version);
   const FunnelMap& funnel = scope.funnel();
   const int won_column = funnel.rows();
@@ -81,7 +80,7 @@ void add_deals(const Scope& scope, const DealFacts& facts, uint64_t deals, int64
     StageCounters& c = acc->stages[row];
     if (facts.entered & bit) {
       c.entered += deals;
-      c.visits += facts.counted_visits ? facts.visits[stage] : deals;
+      c.visits += visits != nullptr ? visits[stage] : deals;
     }
     if (reached & bit) {
       c.reached += deals;
@@ -218,6 +217,10 @@ void compute_history(const Scope& scope, const v1::Breakdown& breakdown, v1::Bas
                     : basis == v1::ACTIVITY ? Pick::kActivity
                                             : Pick::kCreated;
 
+  // The visits of the deal at hand by stage, counted when it entered a stage
+  // again; all zero between deals. Apart from the facts, which are kept per
+  // shape of deal and are best small.
+  uint32_t visits[kMaxStages] = {};
   scan_deals(scope, pick, [&](uint32_t deal, const DealAt& at, int64_t date) {
     DealFacts facts;
     facts.version = s.deals.version[deal];
@@ -236,18 +239,15 @@ void compute_history(const Scope& scope, const v1::Breakdown& breakdown, v1::Bas
         const StageMask bit = StageMask{1} << stage;
         revisited |= (facts.entered & bit) != 0;
         facts.entered |= bit;
-        ++facts.visits[stage];
+        ++visits[stage];
       });
     } else {
       facts.entered = at.entered;
       if (at.reentered) {
         revisited = true;
-        reader.for_each_visit(deal, [&](int stage, int64_t, int64_t) {
-          ++facts.visits[stage];
-        });
+        reader.for_each_visit(deal, [&](int stage, int64_t, int64_t) { ++visits[stage]; });
       }
     }
-    facts.counted_visits = revisited;
     const uint32_t group = groups.active() ? groups.of(deal, at, date) : 0;
     if (group >= accs.size()) {
       accs.resize(group + 1, Accumulator(rows));
@@ -255,11 +255,18 @@ void compute_history(const Scope& scope, const v1::Breakdown& breakdown, v1::Bas
     }
     for (uint32_t g : {0u, group}) {
       if (revisited) {
-        add_deals(scope, facts, 1, at.amount, count, &accs[g]);
+        add_deals(scope, facts, 1, at.amount, count, &accs[g], visits);
       } else {
         shapes[g].add(facts, at.amount);
       }
       if (group == 0) break;
+    }
+    // Visits were counted on the activity basis or when a stage was entered
+    // again, and only at stages entered.
+    if (basis == v1::ACTIVITY || at.reentered) {
+      for (StageMask bits = facts.entered; bits != 0; bits &= bits - 1) {
+        visits[std::countr_zero(bits)] = 0;
+      }
     }
   });
 
