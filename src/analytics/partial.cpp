@@ -5,7 +5,6 @@
 #include <utility>
 #include <thread>
 
-#include <google/protobuf/arena.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include <fmt/format.h>
@@ -358,15 +357,12 @@ Status run_report(const Ledger& ledger, const v1::ReportSpec& spec, v1::Report* 
       return Status::ok();
     }
   }
-  // The state lives only for this call; an arena spares a malloc and a free
-  // for each of its many small messages and strings.
-  google::protobuf::Arena arena;
-  auto* state = google::protobuf::Arena::CreateMessage<v1::PartialState>(&arena);
-  if (Status s = compute_partial(ledger, spec, state); !s) {
+  v1::PartialState state;
+  if (Status s = compute_partial(ledger, spec, &state); !s) {
     out->Clear();
     return s;
   }
-  return finish_partial(*state, out);
+  return finish_partial(state, out);
 }
 
 std::string_view report_name(const v1::ReportSpec& spec) { return analytics::spec_name(spec); }
