@@ -1592,7 +1592,7 @@ static void TestPartials(void) {
     CheckOk(vrk_partial_deserialize(&copy, "\x08\x01", 2)); /* format_version 1 */
     CheckStatus(vrk_partial_finish(&r, copy), VRK_VERSION_MISMATCH);
     CheckCondition(r == NULL);
-    CheckText("partial state has format version 1, this library reads 2", vrk_last_error());
+    CheckText("partial state has format version 1, this library reads 3", vrk_last_error());
     vrk_partial_free(copy);
     CheckOk(vrk_partial_deserialize(&copy, NULL, 0)); /* empty: version 0 */
     CheckStatus(vrk_partial_finish(&r, copy), VRK_VERSION_MISMATCH);

@@ -4,16 +4,20 @@
 
 namespace voronka::analytics {
 
-v1::StageTally stage_tally(const v1::HistoryTally& tally, const std::string& key) {
-  const auto it = tally.stages().find(key);
-  return it == tally.stages().end() ? v1::StageTally() : it->second;
+const v1::StageTally& stage_tally(const v1::HistoryTally& tally, int row) {
+  return row < tally.stages_size() ? tally.stages(row) : v1::StageTally::default_instance();
 }
 
 uint64_t counted(const v1::StageTally& tally, v1::Count count) {
   return count == v1::ENTERED ? tally.entered() : tally.reached();
 }
 
-std::string edge_key(const std::string& from, const std::string& to) { return from + ">" + to; }
+uint64_t way_deals(const v1::StageTally& stage, int to) {
+  for (const v1::Way& way : stage.ways()) {
+    if (way.to() == to) return way.deals();
+  }
+  return 0;
+}
 
 Conversions conversions(const v1::Funnel& funnel, const v1::HistoryTally& tally,
                         v1::Count count) {
@@ -23,12 +27,12 @@ Conversions conversions(const v1::Funnel& funnel, const v1::HistoryTally& tally,
   result.cumulative.resize(rows);
   std::vector<uint64_t> n(rows);
   for (int row = 0; row < rows; ++row) {
-    n[row] = counted(stage_tally(tally, funnel.stages(row).key()), count);
+    n[row] = counted(stage_tally(tally, row), count);
   }
   int best = -1, worst = -1;
   for (int row = 0; row < rows; ++row) {
     if (n[row] == 0) continue;
-    const v1::StageTally t = stage_tally(tally, funnel.stages(row).key());
+    const v1::StageTally& t = stage_tally(tally, row);
     // Compared with the deals at the entry stage of each deal's own process
     // version: several processes, or versions with another entry stage, may
     // share the stage.

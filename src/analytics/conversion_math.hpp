@@ -26,14 +26,18 @@ struct Conversions {
 Conversions conversions(const v1::Funnel& funnel, const v1::HistoryTally& tally,
                         v1::Count count);
 
-// A stage's tally, zero when the stage has none.
-v1::StageTally stage_tally(const v1::HistoryTally& tally, const std::string& key);
+// The tally of a funnel row, zero when the tally has none (a hostile
+// state may hold fewer rows than its funnel).
+const v1::StageTally& stage_tally(const v1::HistoryTally& tally, int row);
 
 // The deals a stage counts: reached or entered.
 uint64_t counted(const v1::StageTally& tally, v1::Count count);
 
-// "from>to", the key of an edge in a tally.
-std::string edge_key(const std::string& from, const std::string& to);
+// The won "row" of Way.to.
+inline constexpr int kWonWay = -1;
+
+// The deals that moved from a stage to a row, or won (kWonWay).
+uint64_t way_deals(const v1::StageTally& stage, int to);
 
 }  // namespace voronka::analytics
 

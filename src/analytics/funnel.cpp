@@ -11,7 +11,10 @@ int find_row(const v1::Funnel& funnel, std::string_view key) {
   return -1;
 }
 
-void merge_funnel(const v1::Funnel& from, v1::Funnel* into) {
+RowMaps merge_funnel(const v1::Funnel& from, v1::Funnel* into) {
+  RowMaps maps;
+  maps.into.resize(into->stages_size());
+  for (int row = 0; row < into->stages_size(); ++row) maps.into[row] = row;
   int previous = -1;
   for (int i = 0; i < from.stages_size(); ++i) {
     const v1::FunnelStage& stage = from.stages(i);
@@ -35,6 +38,12 @@ void merge_funnel(const v1::Funnel& from, v1::Funnel* into) {
       for (int i = into->stages_size() - 1; i > row; --i) {
         into->mutable_stages()->SwapElements(i, i - 1);
       }
+      for (int& moved : maps.into) {
+        if (moved >= row) {
+          ++moved;
+          maps.into_moved = true;
+        }
+      }
     } else {
       v1::FunnelStage* kept = into->mutable_stages(row);
       for (const std::string& next : stage.next()) {
@@ -49,6 +58,23 @@ void merge_funnel(const v1::Funnel& from, v1::Funnel* into) {
     }
     previous = row;
   }
+  // Rows of `from` placed early may have moved down since.
+  maps.from.resize(from.stages_size());
+  for (int i = 0; i < from.stages_size(); ++i) {
+    maps.from[i] = find_row(*into, from.stages(i).key());
+    maps.from_moved = maps.from_moved || maps.from[i] != i;
+  }
+  maps.merged = into->stages_size();
+  return maps;
+}
+
+RowMaps same_rows(int rows) {
+  RowMaps maps;
+  maps.from.resize(rows);
+  for (int row = 0; row < rows; ++row) maps.from[row] = row;
+  maps.into = maps.from;
+  maps.merged = rows;
+  return maps;
 }
 
 namespace {

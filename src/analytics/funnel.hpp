@@ -18,7 +18,19 @@ namespace voronka::analytics {
 // row; a new key goes right after the row of the stage before it in `from`
 // (a process with no stage in common lands after the others).
 // Names, successors and probabilities of `into` win over those of `from`.
-void merge_funnel(const v1::Funnel& from, v1::Funnel* into);
+//
+// Returns where the rows went: tallies kept by row follow them.
+struct RowMaps {
+  using Map = std::vector<int>;
+  Map from;  // the merged row of each row of `from`
+  Map into;  // the merged row of each former row of `into`
+  int merged = 0;  // rows of the merged funnel
+  // Whether some row changed number (the maps are not the identity).
+  bool from_moved = false, into_moved = false;
+};
+RowMaps merge_funnel(const v1::Funnel& from, v1::Funnel* into);
+// The maps of merging a funnel of `rows` rows with itself.
+RowMaps same_rows(int rows);
 
 // Maps (process version, stage) to funnel rows.
 class FunnelMap {

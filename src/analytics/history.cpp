@@ -1,11 +1,13 @@
 // History: what happened to the deals of a period, stage by stage; and the
 // conversions computed from it.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <map>
 
 #include "analytics/conversion_math.hpp"
 #include "analytics/deal_scan.hpp"
+#include "analytics/funnel.hpp"
 #include "analytics/merge.hpp"
 #include "analytics/reports.hpp"
 #include "ledger/hash.hpp"
@@ -175,12 +177,10 @@ void to_proto(const FunnelMap& funnel, const std::string& group, const Accumulat
   out->set_lost_amount(acc.lost_amount);
   out->set_amount(acc.amount);
   const int rows = funnel.rows();
+  out->mutable_stages()->Reserve(rows);
   for (int row = 0; row < rows; ++row) {
     const StageCounters& c = acc.stages[row];
-    // A stage without deals here keeps its base: other partitions may have
-    // deals at it.
-    if (c.entered == 0 && c.reached == 0 && c.entry_base == 0) continue;
-    v1::StageTally& t = (*out->mutable_stages())[funnel.key(row)];
+    v1::StageTally& t = *out->add_stages();
     t.set_entered(c.entered);
     t.set_reached(c.reached);
     t.set_visits(c.visits);
@@ -196,7 +196,9 @@ void to_proto(const FunnelMap& funnel, const std::string& group, const Accumulat
     for (int to = 0; to <= rows; ++to) {
       const uint64_t n = acc.edges[static_cast<size_t>(row) * (rows + 1) + to];
       if (n != 0) {
-        (*out->mutable_edges())[edge_key(funnel.key(row), to == rows ? "won" : funnel.key(to))] = n;
+        v1::Way* way = t.add_ways();
+        way->set_to(to == rows ? kWonWay : to);
+        way->set_deals(n);
       }
     }
   }
@@ -279,7 +281,51 @@ void compute_history(const Scope& scope, const v1::Breakdown& breakdown, v1::Bas
   }
 }
 
-void merge_history(const v1::HistoryState& from, v1::HistoryState* into) {
+namespace {
+
+// Moves a tally's stages to the rows of a merged funnel.
+void move_rows(const RowMaps::Map& rows, int merged_rows, v1::HistoryTally* tally) {
+  google::protobuf::RepeatedPtrField<v1::StageTally> moved;
+  moved.Reserve(merged_rows);
+  for (int row = 0; row < merged_rows; ++row) moved.Add();
+  for (int row = 0; row < tally->stages_size(); ++row) {
+    v1::StageTally& stage = *tally->mutable_stages(row);
+    for (v1::Way& way : *stage.mutable_ways()) {
+      if (way.to() != kWonWay) way.set_to(rows[way.to()]);
+    }
+    moved.Mutable(rows[row])->Swap(&stage);
+  }
+  tally->mutable_stages()->Swap(&moved);
+}
+
+void add_stage(const v1::StageTally& stage, v1::StageTally* t) {
+  t->set_entered(t->entered() + stage.entered());
+  t->set_reached(t->reached() + stage.reached());
+  t->set_visits(t->visits() + stage.visits());
+  t->set_won_stages(t->won_stages() + stage.won_stages());
+  t->set_lost_stages(t->lost_stages() + stage.lost_stages());
+  t->set_won_amount(model::saturating_add(t->won_amount(), stage.won_amount()));
+  t->set_lost_amount(model::saturating_add(t->lost_amount(), stage.lost_amount()));
+  t->set_moved_on(t->moved_on() + stage.moved_on());
+  t->set_won(t->won() + stage.won());
+  t->set_lost(t->lost() + stage.lost());
+  t->set_entry_base(t->entry_base() + stage.entry_base());
+  t->set_entry_deals(t->entry_deals() + stage.entry_deals());
+  // A stage has a few ways: a scan finds one sooner than an index would.
+  for (const v1::Way& way : stage.ways()) {
+    auto* ways = t->mutable_ways();
+    const auto same = std::find_if(ways->begin(), ways->end(),
+                                   [&](const v1::Way& w) { return w.to() == way.to(); });
+    if (same == ways->end()) {
+      *ways->Add() = way;
+    } else {
+      same->set_deals(same->deals() + way.deals());
+    }
+  }
+}
+
+// `into` += `from`, both by the rows of the merged funnel.
+void merge_aligned(const v1::HistoryState& from, v1::HistoryState* into) {
   merge_grouped(from.groups(), into->mutable_groups(),
                 [](const v1::HistoryTally& tally, v1::HistoryTally* target) {
     target->set_deals(target->deals() + tally.deals());
@@ -290,23 +336,26 @@ void merge_history(const v1::HistoryState& from, v1::HistoryState* into) {
     target->set_won_amount(model::saturating_add(target->won_amount(), tally.won_amount()));
     target->set_lost_amount(model::saturating_add(target->lost_amount(), tally.lost_amount()));
     target->set_amount(model::saturating_add(target->amount(), tally.amount()));
-    for (const auto& [key, stage] : tally.stages()) {
-      v1::StageTally& t = (*target->mutable_stages())[key];
-      t.set_entered(t.entered() + stage.entered());
-      t.set_reached(t.reached() + stage.reached());
-      t.set_visits(t.visits() + stage.visits());
-      t.set_won_stages(t.won_stages() + stage.won_stages());
-      t.set_lost_stages(t.lost_stages() + stage.lost_stages());
-      t.set_won_amount(model::saturating_add(t.won_amount(), stage.won_amount()));
-      t.set_lost_amount(model::saturating_add(t.lost_amount(), stage.lost_amount()));
-      t.set_moved_on(t.moved_on() + stage.moved_on());
-      t.set_won(t.won() + stage.won());
-      t.set_lost(t.lost() + stage.lost());
-      t.set_entry_base(t.entry_base() + stage.entry_base());
-      t.set_entry_deals(t.entry_deals() + stage.entry_deals());
+    while (target->stages_size() < tally.stages_size()) target->add_stages();
+    for (int row = 0; row < tally.stages_size(); ++row) {
+      add_stage(tally.stages(row), target->mutable_stages(row));
     }
-    for (const auto& [key, n] : tally.edges()) (*target->mutable_edges())[key] += n;
   });
+}
+
+}  // namespace
+
+void merge_history(const v1::HistoryState& from, const RowMaps& rows, v1::HistoryState* into) {
+  if (rows.into_moved) {
+    for (v1::HistoryTally& tally : *into->mutable_groups()) move_rows(rows.into, rows.merged, &tally);
+  }
+  if (!rows.from_moved) {
+    merge_aligned(from, into);
+    return;
+  }
+  v1::HistoryState moved = from;
+  for (v1::HistoryTally& tally : *moved.mutable_groups()) move_rows(rows.from, rows.merged, &tally);
+  merge_aligned(moved, into);
 }
 
 namespace {
@@ -326,7 +375,7 @@ void fill_history(const v1::Funnel& funnel, const v1::HistoryTally& tally, v1::C
   out->set_lost_amount(tally.lost_amount());
   for (int row = 0; row < funnel.stages_size(); ++row) {
     const v1::FunnelStage& stage = funnel.stages(row);
-    const v1::StageTally t = stage_tally(tally, stage.key());
+    const v1::StageTally& t = stage_tally(tally, row);
     v1::HistoryStage* r = out->add_stages();
     r->set_stage(stage.key());
     r->set_name(stage.name());
@@ -374,7 +423,7 @@ void finish_conversion(const v1::PartialState& state, v1::ConversionReport* out)
     target->set_group(tally.group());
     for (int row = 0; row < funnel.stages_size(); ++row) {
       const v1::FunnelStage& stage = funnel.stages(row);
-      const v1::StageTally t = stage_tally(tally, stage.key());
+      const v1::StageTally& t = stage_tally(tally, row);
       v1::ConversionStage* r = target->add_stages();
       r->set_stage(stage.key());
       r->set_name(stage.name());
@@ -392,18 +441,25 @@ void finish_conversion(const v1::PartialState& state, v1::ConversionReport* out)
       // Flows, where a stage branches.
       const int targets = stage.next_size() + (stage.leads_to_won() ? 1 : 0);
       if (targets < 2) continue;
-      auto add_flow = [&](const std::string& to) {
+      auto add_flow = [&](const std::string& to, int to_row) {
         v1::Flow* flow = target->add_flows();
         flow->set_from(stage.key());
         flow->set_to(to);
-        const auto it = tally.edges().find(edge_key(stage.key(), to));
-        flow->set_deals(it == tally.edges().end() ? 0 : it->second);
+        flow->set_deals(way_deals(t, to_row));
         if (t.moved_on() > 0) {
           flow->set_share(static_cast<double>(flow->deals()) / static_cast<double>(t.moved_on()));
         }
       };
-      for (const std::string& next : stage.next()) add_flow(next);
-      if (stage.leads_to_won()) add_flow("won");
+      // In funnel order, then won: successors are listed in the order their
+      // versions were met, which a merge of partitions does not keep. (A
+      // successor the funnel lacks is only in a hostile state: no flow.)
+      std::vector<std::pair<int, const std::string*>> next_rows;
+      for (const std::string& next : stage.next()) {
+        if (const int to = find_row(funnel, next); to >= 0) next_rows.emplace_back(to, &next);
+      }
+      std::sort(next_rows.begin(), next_rows.end());
+      for (const auto& [to, next] : next_rows) add_flow(*next, to);
+      if (stage.leads_to_won()) add_flow("won", kWonWay);
     }
     target->set_key_level(conv.key_level);
     target->set_bottleneck(conv.bottleneck);

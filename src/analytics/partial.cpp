@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "analytics/conversion_math.hpp"
 #include "analytics/funnel.hpp"
 #include "analytics/reports.hpp"
 #include "ledger/access.hpp"
@@ -21,7 +22,8 @@ namespace {
 
 // 2: history stage tallies carry the entry counts cumulative conversion and
 // what-if read; a state of version 1 lacks them.
-constexpr uint32_t kFormatVersion = 2;
+// 3: history stage tallies are by funnel row, and hold their ways.
+constexpr uint32_t kFormatVersion = 3;
 
 Status invalid(std::string message) { return Status(Code::kInvalidArgument, std::move(message)); }
 
@@ -155,9 +157,32 @@ void compute_body(const Scope& scope, const v1::ReportSpec& spec, v1::PartialSta
 }
 
 // `into` += `from`, for states of one report.
-void merge_body(const v1::PartialState& from, v1::PartialState* into) {
+// A body kept by funnel row must fit its funnel: rows are merged by number.
+Status check_rows(const v1::PartialState& state) {
+  if (state.body_case() != v1::PartialState::kHistory) return Status::ok();
+  const int rows = state.funnel().stages_size();
+  for (const v1::HistoryTally& tally : state.history().groups()) {
+    if (tally.stages_size() > rows) {
+      return invalid(fmt::format("its history group '{}' has {} stage rows for a funnel of {}",
+                                 tally.group(), tally.stages_size(), rows));
+    }
+    for (int row = 0; row < tally.stages_size(); ++row) {
+      for (const v1::Way& way : tally.stages(row).ways()) {
+        if (way.to() < kWonWay || way.to() >= rows) {
+          return invalid(fmt::format(
+              "its history group '{}' has a way from row {} to row {}, in a funnel of {}",
+              tally.group(), row, way.to(), rows));
+        }
+      }
+    }
+  }
+  return Status::ok();
+}
+
+// `rows` says where the funnel rows of each side went (bodies by row follow).
+void merge_body(const v1::PartialState& from, const RowMaps& rows, v1::PartialState* into) {
   switch (from.body_case()) {
-    case v1::PartialState::kHistory: merge_history(from.history(), into->mutable_history()); break;
+    case v1::PartialState::kHistory: merge_history(from.history(), rows, into->mutable_history()); break;
     case v1::PartialState::kSnapshot: merge_snapshot(from.snapshot(), into->mutable_snapshot()); break;
     case v1::PartialState::kDurations: merge_durations(from.durations(), into->mutable_durations()); break;
     case v1::PartialState::kObligations: merge_obligations(from.obligations(), into->mutable_obligations()); break;
@@ -187,7 +212,7 @@ void compute_body_in_halves(Scope& scope, const v1::ReportSpec& spec, v1::Partia
   }
   compute_body(scope, spec, out);
   if (helper.joinable()) helper.join();
-  merge_body(second_half, out);
+  merge_body(second_half, same_rows(out->funnel().stages_size()), out);
 }
 
 }  // namespace
@@ -232,6 +257,9 @@ Status merge(std::span<const v1::PartialState> parts, v1::PartialState* out) {
     if (part.body_case() == v1::PartialState::BODY_NOT_SET) {
       return invalid(fmt::format("partial state {} is empty", i));
     }
+    if (Status s = check_rows(part); !s) {
+      return invalid(fmt::format("partial state {}: {}", i, s.message()));
+    }
     if (i == 0) {
       *out = part;
       continue;
@@ -248,8 +276,8 @@ Status merge(std::span<const v1::PartialState> parts, v1::PartialState* out) {
           i, format_time(part.as_of()), format_time(out->as_of())));
     }
     out->set_as_of(std::max(out->as_of(), part.as_of()));
-    merge_funnel(part.funnel(), out->mutable_funnel());
-    merge_body(part, out);
+    const RowMaps rows = merge_funnel(part.funnel(), out->mutable_funnel());
+    merge_body(part, rows, out);
   }
   return Status::ok();
 }

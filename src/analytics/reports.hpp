@@ -63,7 +63,9 @@ int window_level(const std::vector<std::pair<int64_t, int>>& entries, int64_t wi
                  v1::WindowOptions::Mode mode, int levels);
 
 // Merging partial state bodies of one kind (`into` += `from`).
-void merge_history(const v1::HistoryState& from, v1::HistoryState* into);
+// A history's stages are by funnel row: `rows` says where the rows of each
+// side went in the merged funnel.
+void merge_history(const v1::HistoryState& from, const RowMaps& rows, v1::HistoryState* into);
 void merge_snapshot(const v1::SnapshotState& from, v1::SnapshotState* into);
 void merge_durations(const v1::DurationsState& from, v1::DurationsState* into);
 void merge_obligations(const v1::ObligationsState& from, v1::ObligationsState* into);

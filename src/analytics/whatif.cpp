@@ -33,7 +33,7 @@ Projection project(const v1::Funnel& funnel, const v1::HistoryTally& tally,
   p.step.resize(rows);
   for (int row = 0; row < rows; ++row) {
     const v1::FunnelStage& stage = funnel.stages(row);
-    const v1::StageTally t = stage_tally(tally, stage.key());
+    const v1::StageTally& t = stage_tally(tally, row);
     // Deals come in at the entry stage of their own process version (an
     // old version's entry stage may follow a stage a newer one put first).
     p.reached[row] += static_cast<double>(t.entry_deals()) * inflow;
@@ -47,17 +47,20 @@ Projection project(const v1::Funnel& funnel, const v1::HistoryTally& tally,
     // The deals passed on are split in the proportions of the ways taken. A
     // manual deal that went several ways counts in each, so the ways can
     // outnumber the deals that moved on: the split is of their total.
-    auto edge = [&](const std::string& to) {
-      const auto it = tally.edges().find(edge_key(stage.key(), to));
-      return it == tally.edges().end() ? 0.0 : static_cast<double>(it->second);
-    };
-    double ways = stage.leads_to_won() ? edge("won") : 0.0;
-    for (const std::string& next : stage.next()) ways += edge(next);
+    // Successors the funnel does not hold (only in a hostile state) are
+    // no way.
+    auto edge = [&](int to) { return static_cast<double>(way_deals(t, to)); };
+    std::vector<int> next_rows;
+    for (const std::string& next : stage.next()) {
+      if (const int to = find_row(funnel, next); to >= 0) next_rows.push_back(to);
+    }
+    double ways = stage.leads_to_won() ? edge(kWonWay) : 0.0;
+    for (const int to : next_rows) ways += edge(to);
     if (ways == 0) continue;
     const double scale = projected / ways;
-    auto flow = [&](const std::string& to) { return p.reached[row] * edge(to) * scale; };
-    for (const std::string& next : stage.next()) p.reached[find_row(funnel, next)] += flow(next);
-    if (stage.leads_to_won()) p.won += flow("won");
+    auto flow = [&](int to) { return p.reached[row] * edge(to) * scale; };
+    for (const int to : next_rows) p.reached[to] += flow(to);
+    if (stage.leads_to_won()) p.won += flow(kWonWay);
   }
   return p;
 }
@@ -100,7 +103,7 @@ void finish_whatif(const v1::PartialState& state, v1::WhatIfReport* out) {
     r->set_stage(stage.key());
     r->set_name(stage.name());
     r->set_multiplier(multipliers[row]);
-    r->set_baseline_reached(stage_tally(whole, stage.key()).reached());
+    r->set_baseline_reached(stage_tally(whole, row).reached());
     r->set_projected_reached(projected.reached[row]);
     if (baseline.step[row]) r->set_baseline_step(*baseline.step[row]);
     if (projected.step[row]) r->set_projected_step(*projected.step[row]);
