@@ -936,8 +936,9 @@ VRK_API int vrk_partial_deserialize(vrk_partial** out, const void* data, size_t 
 /* Merges `count` states of one spec (count >= 1) into a new one; the parts
    are not changed. The caller frees *out with vrk_partial_free(). Errors:
    VRK_INVALID_ARGUMENT (NULL arguments or parts, count 0, states of
-   different specs or times), VRK_VERSION_MISMATCH (a state of another
-   format version). */
+   different specs or times, window-funnel states that saw other stages,
+   a state whose tallies do not fit its funnel), VRK_VERSION_MISMATCH (a
+   state of another format version). */
 VRK_API int vrk_partial_merge(vrk_partial** out, const vrk_partial* const* parts, size_t count);
 
 /* The report of a (merged) state. The caller frees *out with

@@ -1,5 +1,6 @@
 // The public report API: options checked, partial state computed under the
 // ledger's shared lock, merged and finished.
+#include <algorithm>
 #include <cmath>
 #include <system_error>
 #include <utility>
@@ -8,6 +9,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analytics/conversion_math.hpp"
 #include "analytics/funnel.hpp"
@@ -157,6 +159,19 @@ void compute_body(const Scope& scope, const v1::ReportSpec& spec, v1::PartialSta
 }
 
 // `into` += `from`, for states of one report.
+// Whether two funnels hold the same stages in the same order.
+bool same_stages(const v1::Funnel& a, const v1::Funnel& b) {
+  return std::equal(a.stages().begin(), a.stages().end(), b.stages().begin(), b.stages().end(),
+                    [](const v1::FunnelStage& x, const v1::FunnelStage& y) { return x.key() == y.key(); });
+}
+
+// "a, b, c": a funnel's stage keys.
+std::string stage_list(const v1::Funnel& funnel) {
+  std::vector<std::string_view> keys;
+  for (const v1::FunnelStage& stage : funnel.stages()) keys.push_back(stage.key());
+  return fmt::format("{}", fmt::join(keys, ", "));
+}
+
 // A body kept by funnel row must fit its funnel: rows are merged by number.
 Status check_rows(const v1::PartialState& state) {
   if (state.body_case() != v1::PartialState::kHistory) return Status::ok();
@@ -274,6 +289,12 @@ Status merge(std::span<const v1::PartialState> parts, v1::PartialState* out) {
           "partial states {} and 0 were computed at different times ({} and {}); give the report "
           "an explicit as_of",
           i, format_time(part.as_of()), format_time(out->as_of())));
+    }
+    if (part.has_window() && !same_stages(part.funnel(), out->funnel())) {
+      return invalid(fmt::format(
+          "partial states {} and 0 saw other stages ({} and {}); a window funnel counts levels "
+          "along its funnel, so its partitions must know the same process versions",
+          i, stage_list(part.funnel()), stage_list(out->funnel())));
     }
     out->set_as_of(std::max(out->as_of(), part.as_of()));
     const RowMaps rows = merge_funnel(part.funnel(), out->mutable_funnel());

@@ -203,10 +203,18 @@ TEST_F(MergeAcrossFunnels, GiveTheWholesReports) {
     ASSERT_TRUE(ledger->add_process(version(true)));
     record(*ledger, events('e', 19'010));
   }
-  std::vector<v1::ReportSpec> specs = {*report_spec("history"), *report_spec("conversion"),
-                                       *report_spec("whatif")};
+  std::vector<v1::ReportSpec> specs;
+  for (const char* name : {"history", "conversion", "whatif", "durations", "losses", "owners",
+                           "snapshot", "forecast", "obligations"}) {
+    specs.push_back(*report_spec(name));
+  }
   specs[0].mutable_history()->mutable_breakdown()->set_by(v1::Breakdown::WEEK);
   specs[2].mutable_whatif()->set_all_stages(1.5);
+  // Reports of "now" merge at one time.
+  const int64_t later = 19'100LL * 86'400'000;
+  specs[6].mutable_snapshot()->mutable_filter()->set_as_of(later);
+  specs[7].mutable_forecast()->mutable_filter()->set_as_of(later);
+  specs[8].mutable_obligations()->mutable_filter()->set_as_of(later);
   for (const v1::ReportSpec& spec : specs) {
     v1::Report expected;
     ASSERT_TRUE(run_report(whole, spec, &expected));
@@ -243,6 +251,32 @@ TEST_F(MergeAcrossFunnels, GiveTheWholesReports) {
       std::swap(states[0], states[1]);
     }
   }
+}
+
+// A window funnel's levels follow its funnel: a deal that went a, b, c is
+// at level 3 of a-b-c but at level 1 of a-x-b-c. States over different
+// funnels cannot merge exactly, so they do not merge.
+TEST_F(MergeAcrossFunnels, WindowFunnelsRefuseOtherStages) {
+  Ledger old_only, both;
+  ASSERT_TRUE(old_only.add_process(version(false)));
+  record(old_only, events('d', 19'000));
+  ASSERT_TRUE(both.add_process(version(false)));
+  ASSERT_TRUE(both.add_process(version(true)));
+  record(both, events('e', 19'010));
+  v1::ReportSpec spec = *report_spec("window");
+  spec.mutable_window()->set_window_ms(30 * 86'400'000LL);
+  std::vector<v1::PartialState> states(2);
+  ASSERT_TRUE(compute_partial(old_only, spec, &states[0]));
+  ASSERT_TRUE(compute_partial(both, spec, &states[1]));
+  v1::PartialState merged;
+  const Status s = merge_partials(states, &merged);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "partial states 1 and 0 saw other stages (a, x, b, c and a, b, c); a window funnel "
+            "counts levels along its funnel, so its partitions must know the same process "
+            "versions");
+  states[1] = states[0];
+  EXPECT_TRUE(merge_partials(states, &merged));
 }
 
 // A state whose tallies do not fit its funnel is refused by name, not read
