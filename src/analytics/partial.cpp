@@ -158,7 +158,6 @@ void compute_body(const Scope& scope, const v1::ReportSpec& spec, v1::PartialSta
   }
 }
 
-// `into` += `from`, for states of one report.
 // Whether two funnels hold the same stages in the same order.
 bool same_stages(const v1::Funnel& a, const v1::Funnel& b) {
   return std::equal(a.stages().begin(), a.stages().end(), b.stages().begin(), b.stages().end(),
@@ -194,7 +193,8 @@ Status check_rows(const v1::PartialState& state) {
   return Status::ok();
 }
 
-// `rows` says where the funnel rows of each side went (bodies by row follow).
+// `into` += `from`, for states of one report. `rows` says where the funnel
+// rows of each side went (bodies kept by row follow them).
 void merge_body(const v1::PartialState& from, const RowMaps& rows, v1::PartialState* into) {
   switch (from.body_case()) {
     case v1::PartialState::kHistory: merge_history(from.history(), rows, into->mutable_history()); break;
