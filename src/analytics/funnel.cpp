@@ -11,6 +11,15 @@ int find_row(const v1::Funnel& funnel, std::string_view key) {
   return -1;
 }
 
+std::vector<int> successor_rows(const v1::Funnel& funnel, const v1::FunnelStage& stage) {
+  std::vector<int> rows;
+  for (const std::string& next : stage.next()) {
+    if (const int row = find_row(funnel, next); row >= 0) rows.push_back(row);
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
 RowMaps merge_funnel(const v1::Funnel& from, v1::Funnel* into) {
   RowMaps maps;
   maps.into.resize(into->stages_size());

@@ -54,6 +54,10 @@ class FunnelMap {
 // The row of a key in a funnel, or -1.
 int find_row(const v1::Funnel& funnel, std::string_view key);
 
+// The rows of a stage's successors, in funnel order. A successor the funnel
+// lacks (only in a state from elsewhere) is left out.
+std::vector<int> successor_rows(const v1::Funnel& funnel, const v1::FunnelStage& stage);
+
 }  // namespace voronka::analytics
 
 #endif  // VORONKA_ANALYTICS_FUNNEL_HPP_

@@ -438,9 +438,11 @@ void finish_conversion(const v1::PartialState& state, v1::ConversionReport* out)
       }
       r->set_won(t.won());
       r->set_lost(t.lost());
-      // Flows, where a stage branches.
-      const int targets = stage.next_size() + (stage.leads_to_won() ? 1 : 0);
-      if (targets < 2) continue;
+      // Flows, where a stage branches; in funnel order, then won: successors
+      // are listed in the order their versions were met, which a merge of
+      // partitions does not keep.
+      const std::vector<int> next_rows = successor_rows(funnel, stage);
+      if (next_rows.size() + (stage.leads_to_won() ? 1 : 0) < 2) continue;
       auto add_flow = [&](const std::string& to, int to_row) {
         v1::Flow* flow = target->add_flows();
         flow->set_from(stage.key());
@@ -450,15 +452,7 @@ void finish_conversion(const v1::PartialState& state, v1::ConversionReport* out)
           flow->set_share(static_cast<double>(flow->deals()) / static_cast<double>(t.moved_on()));
         }
       };
-      // In funnel order, then won: successors are listed in the order their
-      // versions were met, which a merge of partitions does not keep. (A
-      // successor the funnel lacks is only in a hostile state: no flow.)
-      std::vector<std::pair<int, const std::string*>> next_rows;
-      for (const std::string& next : stage.next()) {
-        if (const int to = find_row(funnel, next); to >= 0) next_rows.emplace_back(to, &next);
-      }
-      std::sort(next_rows.begin(), next_rows.end());
-      for (const auto& [to, next] : next_rows) add_flow(*next, to);
+      for (const int to : next_rows) add_flow(funnel.stages(to).key(), to);
       if (stage.leads_to_won()) add_flow("won", kWonWay);
     }
     target->set_key_level(conv.key_level);

@@ -47,13 +47,8 @@ Projection project(const v1::Funnel& funnel, const v1::HistoryTally& tally,
     // The deals passed on are split in the proportions of the ways taken. A
     // manual deal that went several ways counts in each, so the ways can
     // outnumber the deals that moved on: the split is of their total.
-    // Successors the funnel does not hold (only in a hostile state) are
-    // no way.
     auto edge = [&](int to) { return static_cast<double>(way_deals(t, to)); };
-    std::vector<int> next_rows;
-    for (const std::string& next : stage.next()) {
-      if (const int to = find_row(funnel, next); to >= 0) next_rows.push_back(to);
-    }
+    const std::vector<int> next_rows = successor_rows(funnel, stage);
     double ways = stage.leads_to_won() ? edge(kWonWay) : 0.0;
     for (const int to : next_rows) ways += edge(to);
     if (ways == 0) continue;

@@ -302,6 +302,24 @@ TEST_F(MergeAcrossFunnels, StatesWhoseRowsDoNotFitTheirFunnelAreRefused) {
   EXPECT_EQ(merge_partials(states, &merged).code(), Code::kInvalidArgument);
 }
 
+// A state from elsewhere may name a successor its funnel lacks: finishing
+// takes it for no way, and reads nothing outside the funnel's rows.
+TEST_F(MergeAcrossFunnels, SuccessorsOutsideTheFunnelAreNoWay) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(version(true)));
+  record(ledger, events('e', 19'010));
+  for (const char* name : {"whatif", "conversion"}) {
+    v1::PartialState state;
+    ASSERT_TRUE(compute_partial(ledger, *report_spec(name), &state));
+    v1::Report expected, report;
+    ASSERT_TRUE(finish_partial(state, &expected));
+    for (v1::FunnelStage& stage : *state.mutable_funnel()->mutable_stages()) stage.add_next("nowhere");
+    ASSERT_TRUE(finish_partial(state, &report));
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(report, expected))
+        << name << "\n" << report.ShortDebugString() << "\n" << expected.ShortDebugString();
+  }
+}
+
 TEST(MergeErrors, StatesThatDoNotBelongTogether) {
   const Scenario scenario = random_scenario(5, 60);
   World a, b;
