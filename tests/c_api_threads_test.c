@@ -169,6 +169,16 @@ static void* Read(void* arg) {
   return NULL;
 }
 
+/* Reads the tables of a report other threads read too; the first read of
+   any thread works them out. */
+static void* ReadShared(void* arg) {
+  const vrk_report* r = arg;
+  CheckCondition(Summary(r, "deals") == kBatches * kDeals);
+  CheckCondition(vrk_report_table_count(r) == 2); /* stages, summary */
+  CheckCondition(strcmp(vrk_report_name(r), "history") == 0);
+  return NULL;
+}
+
 int main(void) {
   char dir[256], path[300], file[320];
   const char* tmp = getenv("TMPDIR");
@@ -209,10 +219,14 @@ int main(void) {
   CheckCondition(vrk_store_sync(store) == VRK_OK);
   vrk_store_close(store);
 
-  /* Everything is in the file. */
+  /* Everything is in the file. The report's tables are first read by
+     several threads at once. */
   CheckCondition(vrk_store_open(&store, path, NULL) == VRK_OK);
   CheckCondition(vrk_store_report_history(&r, store, NULL) == VRK_OK);
-  CheckCondition(Summary(r, "deals") == kBatches * kDeals);
+  for (i = 0; i < kReaders; ++i) {
+    CheckCondition(pthread_create(&readers[i], NULL, ReadShared, r) == 0);
+  }
+  for (i = 0; i < kReaders; ++i) CheckCondition(pthread_join(readers[i], NULL) == 0);
   CheckCondition(Summary(r, "won") == kBatches * kDeals);
   vrk_report_free(r);
   vrk_store_close(store);

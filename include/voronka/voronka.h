@@ -833,8 +833,8 @@ typedef enum vrk_value_type {
 } vrk_value_type;
 
 /* The report's name ("snapshot", "history", ...) and a line saying what it
-   counted. Borrowed; NULL for a NULL report. Threads (all report
-   functions): any. */
+   counted. Borrowed; NULL for a NULL report (or when memory runs out
+   working out the tables, below). Threads (all report functions): any. */
 VRK_API const char* vrk_report_name(const vrk_report* report);
 VRK_API const char* vrk_report_title(const vrk_report* report);
 
@@ -845,8 +845,10 @@ VRK_API const char* vrk_report_title(const vrk_report* report);
    every table starts with a column "group" ("" for all deals) and the
    groups' rows follow the whole's.
 
-   Counts are 0 and names NULL for a NULL report or an index out of
-   range. */
+   The tables are worked out by the first call that reads them (a caller
+   that wants only JSON or protobuf bytes never pays for them). Counts are 0
+   and names NULL for a NULL report, an index out of range, or when memory
+   runs out working the tables out (vrk_last_error() then says so). */
 VRK_API size_t vrk_report_table_count(const vrk_report* report);
 VRK_API const char* vrk_report_table_name(const vrk_report* report, size_t table);
 /* The index of the table `name`. Errors: VRK_INVALID_ARGUMENT (NULL

@@ -7,14 +7,18 @@
 #ifndef VORONKA_CAPI_CAPI_HPP_
 #define VORONKA_CAPI_CAPI_HPP_
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <google/protobuf/arena.h>
 
 #include "voronka/analytics.hpp"
 #include "voronka/event.hpp"
@@ -55,8 +59,18 @@ struct vrk_deal {
 };
 
 struct vrk_report {
-  voronka::v1::Report report;
-  voronka::ReportTables tables;
+  // A report is many small messages: on an arena they cost one allocation
+  // and one free, not one each. (No Report message holds a map: Debian's
+  // protobuf 3.21 crashes destroying maps on an arena, as partial states,
+  // which hold maps, showed under ThreadSanitizer.)
+  google::protobuf::Arena arena;
+  voronka::v1::Report* report = google::protobuf::Arena::CreateMessage<voronka::v1::Report>(&arena);
+  // The tables, worked out on first use (voronka::capi::tables_of): a caller
+  // that wants JSON or bytes does not pay for them. Reports are read from
+  // any thread, so the first use is locked and later ones read `tables`.
+  mutable std::mutex tables_mutex;
+  mutable std::unique_ptr<const voronka::ReportTables> tables_made;
+  mutable std::atomic<const voronka::ReportTables*> tables{nullptr};
 };
 
 struct vrk_partial {
@@ -107,8 +121,22 @@ inline std::string_view view(const char* text) {
 // Copies bytes into a buffer the caller frees with vrk_buf_free().
 int fill(vrk_buf* out, std::string_view bytes);
 
-// Report handles, with their tables worked out once.
-int make_report(vrk_report** out, v1::Report&& report);
+// A report handle whose report `compute` (Status(v1::Report*)) writes.
+template <typename Compute>
+int make_report(vrk_report** out, Compute&& compute) {
+  auto handle = std::make_unique<vrk_report>();
+  if (Status s = compute(handle->report); !s) return fail(s);
+  // The tables of a report without a kind could not be worked out later.
+  if (handle->report->kind_case() == v1::Report::KIND_NOT_SET) {
+    return fail(Code::kInternal, "the report is empty");
+  }
+  *out = handle.release();
+  return ok();
+}
+
+// The report's tables, worked out on its first call; NULL for a NULL
+// report, or when memory runs out (the calling thread's error says so).
+const ReportTables* tables_of(const vrk_report* report) noexcept;
 
 }  // namespace voronka::capi
 

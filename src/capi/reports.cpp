@@ -237,9 +237,9 @@ int run(vrk_report** out, const vrk_store* store, const COptions* options, const
     }
     v1::ReportSpec spec;
     if (int rc = convert(o, &spec); rc != VRK_OK) return rc;
-    v1::Report report;
-    if (Status s = run_report(store->store->ledger(), spec, &report); !s) return capi::fail(s);
-    return capi::make_report(out, std::move(report));
+    return capi::make_report(out, [&](v1::Report* report) {
+      return run_report(store->store->ledger(), spec, report);
+    });
   });
 }
 
@@ -263,8 +263,9 @@ int parse_spec(const char* json, v1::ReportSpec* spec) {
 // --- tables -------------------------------------------------------------------
 
 const Table* table_at(const vrk_report* report, size_t table) {
-  if (report == nullptr || table >= report->tables.tables.size()) return nullptr;
-  return &report->tables.tables[table];
+  const ReportTables* tables = capi::tables_of(report);
+  if (tables == nullptr || table >= tables->tables.size()) return nullptr;
+  return &tables->tables[table];
 }
 
 const Value* cell_at(const vrk_report* report, size_t table, size_t row, size_t column) {
@@ -277,12 +278,26 @@ const Value* cell_at(const vrk_report* report, size_t table, size_t row, size_t 
 
 namespace voronka::capi {
 
-int make_report(vrk_report** out, v1::Report&& report) {
-  auto handle = std::make_unique<vrk_report>();
-  handle->report = std::move(report);
-  if (Status s = report_tables(handle->report, &handle->tables); !s) return fail(s);
-  *out = handle.release();
-  return ok();
+const ReportTables* tables_of(const vrk_report* report) noexcept {
+  if (report == nullptr) return nullptr;
+  if (const ReportTables* tables = report->tables.load(std::memory_order_acquire)) return tables;
+  try {
+    std::lock_guard lock(report->tables_mutex);
+    if (report->tables_made == nullptr) {
+      auto tables = std::make_unique<ReportTables>();
+      // A report has a kind (make_report checks), so its tables are found.
+      if (Status s = report_tables(*report->report, tables.get()); !s) {
+        fail(s);
+        return nullptr;
+      }
+      report->tables_made = std::move(tables);
+      report->tables.store(report->tables_made.get(), std::memory_order_release);
+    }
+    return report->tables_made.get();
+  } catch (...) {  // only std::bad_alloc is thrown here
+    out_of_memory();
+    return nullptr;
+  }
 }
 
 }  // namespace voronka::capi
@@ -359,24 +374,27 @@ int vrk_store_report_json(vrk_report** out, const vrk_store* store, const char* 
     }
     v1::ReportSpec spec;
     if (int rc = parse_spec(spec_json, &spec); rc != VRK_OK) return rc;
-    v1::Report report;
-    if (Status s = run_report(store->store->ledger(), spec, &report); !s) return capi::fail(s);
-    return capi::make_report(out, std::move(report));
+    return capi::make_report(out, [&](v1::Report* report) {
+      return run_report(store->store->ledger(), spec, report);
+    });
   });
 }
 
 // --- the report handle --------------------------------------------------------
 
 const char* vrk_report_name(const vrk_report* report) {
-  return report != nullptr ? report->tables.report.c_str() : nullptr;
+  const ReportTables* tables = capi::tables_of(report);
+  return tables != nullptr ? tables->report.c_str() : nullptr;
 }
 
 const char* vrk_report_title(const vrk_report* report) {
-  return report != nullptr ? report->tables.title.c_str() : nullptr;
+  const ReportTables* tables = capi::tables_of(report);
+  return tables != nullptr ? tables->title.c_str() : nullptr;
 }
 
 size_t vrk_report_table_count(const vrk_report* report) {
-  return report != nullptr ? report->tables.tables.size() : 0;
+  const ReportTables* tables = capi::tables_of(report);
+  return tables != nullptr ? tables->tables.size() : 0;
 }
 
 const char* vrk_report_table_name(const vrk_report* report, size_t table) {
@@ -390,7 +408,9 @@ int vrk_report_find_table(size_t* out, const vrk_report* report, const char* nam
     if (out == nullptr || report == nullptr || name == nullptr) {
       return capi::invalid("vrk_report_find_table: NULL argument");
     }
-    if (Status s = find_table(report->tables, name, out); !s) return capi::fail(s);
+    const ReportTables* tables = capi::tables_of(report);
+    if (tables == nullptr) return vrk_last_error_code();  // out of memory
+    if (Status s = find_table(*tables, name, out); !s) return capi::fail(s);
     return capi::ok();
   });
 }
@@ -421,12 +441,14 @@ int vrk_report_find_column(size_t* out, const vrk_report* report, size_t table, 
     if (out == nullptr || report == nullptr || name == nullptr) {
       return capi::invalid("vrk_report_find_column: NULL argument");
     }
+    const ReportTables* tables = capi::tables_of(report);
+    if (tables == nullptr) return vrk_last_error_code();  // out of memory
     const Table* t = table_at(report, table);
     if (t == nullptr) {
       return capi::invalid(
           fmt::format("vrk_report_find_column: table {} is out of range: the "
                       "report has {} tables",
-                      table, report->tables.tables.size()));
+                      table, tables->tables.size()));
     }
     for (size_t i = 0; i < t->columns.size(); ++i) {
       if (t->columns[i].name == name) {
@@ -482,7 +504,7 @@ int vrk_report_protobuf(vrk_buf* out, const vrk_report* report) {
     if (out == nullptr) return capi::invalid("vrk_report_protobuf: out is NULL");
     *out = vrk_buf{nullptr, 0};
     if (report == nullptr) return capi::invalid("vrk_report_protobuf: report is NULL");
-    return capi::fill(out, report->report.SerializeAsString());
+    return capi::fill(out, report->report->SerializeAsString());
   });
 }
 
@@ -491,7 +513,7 @@ int vrk_report_json(vrk_buf* out, const vrk_report* report) {
     if (out == nullptr) return capi::invalid("vrk_report_json: out is NULL");
     *out = vrk_buf{nullptr, 0};
     if (report == nullptr) return capi::invalid("vrk_report_json: report is NULL");
-    return capi::fill(out, report_json(report->report));
+    return capi::fill(out, report_json(*report->report));
   });
 }
 
@@ -507,7 +529,7 @@ int vrk_report_render(vrk_buf* out, const vrk_report* report, int format, const 
     options.format = static_cast<Format>(format);
     options.table = capi::view(table);
     std::string text;
-    if (Status s = render_report(report->report, options, &text); !s) return capi::fail(s);
+    if (Status s = render_report(*report->report, options, &text); !s) return capi::fail(s);
     return capi::fill(out, text);
   });
 }
@@ -588,9 +610,9 @@ int vrk_partial_finish(vrk_report** out, const vrk_partial* partial) {
     if (out == nullptr) return capi::invalid("vrk_partial_finish: out is NULL");
     *out = nullptr;
     if (partial == nullptr) return capi::invalid("vrk_partial_finish: partial is NULL");
-    v1::Report report;
-    if (Status s = finish_partial(partial->state, &report); !s) return capi::fail(s);
-    return capi::make_report(out, std::move(report));
+    return capi::make_report(out, [&](v1::Report* report) {
+      return finish_partial(partial->state, report);
+    });
   });
 }
 
