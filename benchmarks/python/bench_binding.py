@@ -34,11 +34,11 @@ from voronka import _columns  # noqa: E402
 from voronka._library import lib  # noqa: E402
 
 
-def load_events(args) -> tuple[pd.DataFrame, Path]:
+def load_events(args, scratch: Path) -> tuple[pd.DataFrame, Path]:
     if args.events:
         path = Path(args.events)
     else:
-        out = Path(tempfile.mkdtemp(prefix="voronka-bench-"))
+        out = scratch
         binary = os.environ.get("VORONKA_BIN", str(ROOT / "build" / "voronka"))
         subprocess.run([binary, "demo", "--deals", str(args.deals), "--out", str(out)],
                        check=True, stdout=subprocess.DEVNULL)
@@ -61,7 +61,7 @@ def bench_append(frame: pd.DataFrame, processes: list[Path], repeats: int) -> No
             prepared = time.perf_counter()
             result = ctypes.c_void_p()
             voronka.errors.check(lib().vrk_store_append_batch(
-                ctypes.byref(result), store._h(), ctypes.byref(batch.columns)))
+                ctypes.byref(result), store._handle, ctypes.byref(batch.columns)))
             done = time.perf_counter()
             accepted = lib().vrk_batch_result_accepted(result)
             lib().vrk_batch_result_free(result)
@@ -131,7 +131,12 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--calls", type=int, default=2_000)
     args = parser.parse_args()
-    frame, directory = load_events(args)
+    with tempfile.TemporaryDirectory(prefix="voronka-bench-") as scratch:
+        return run(args, Path(scratch))
+
+
+def run(args, scratch: Path) -> int:
+    frame, directory = load_events(args, scratch)
     processes = sorted(directory.glob("*_sale.json"))
     print("object columns (as read_csv gives them):")
     bench_append(frame, processes, args.repeats)
