@@ -1209,20 +1209,33 @@ static void TestForecastWhatIfWindow(void) {
     o.stage_count = 0;
     o.inflow = -1;
     CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
-    CheckText("what-if: inflow is -1; it must be a finite number, 0 or more", vrk_last_error());
+    CheckText("what-if: inflow is -1; it must be a number from 0 to 1000000", vrk_last_error());
     /* NaN and infinity are no multipliers either (NaN fails every
        comparison, so it must not slip past the test for negatives). */
     o.inflow = 0;
     o.all_stages = NAN;
     CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
-    CheckText("what-if: all_stages is nan; it must be a finite number, 0 or more",
+    CheckText("what-if: all_stages is nan; it must be a number from 0 to 1000000",
               vrk_last_error());
     o.all_stages = 0;
     o.sensitivity_step = INFINITY;
     CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
-    CheckText("what-if: sensitivity_step is inf; it must be a finite number, 0 or more",
+    CheckText("what-if: sensitivity_step is inf; it must be a number from 0 to 1000000",
               vrk_last_error());
+    /* A bound keeps the projection finite. */
     o.sensitivity_step = 0;
+    o.inflow = 1e308;
+    CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
+    CheckText("what-if: inflow is 1e+308; it must be a number from 0 to 1000000",
+              vrk_last_error());
+    o.inflow = 1e6;
+    CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_OK);
+    CheckCondition(Int(r, "stages", 0, "baseline_reached") == 4);
+    CheckCondition(Real(r, "stages", 0, "projected_reached") == 4e6);
+    CheckCondition(Real(r, "summary", 0, "projected_won") == 1e6);
+    CheckCondition(Int(r, "summary", 0, "projected_won_amount") == 1000000000);
+    vrk_report_free(r);
+    o.inflow = 0;
     {
       const char* nan_stages[] = {"b"};
       const double nan_multipliers[] = {NAN};
@@ -1230,12 +1243,12 @@ static void TestForecastWhatIfWindow(void) {
       o.multipliers = nan_multipliers;
       o.stage_count = 1;
       CheckStatus(vrk_store_report_whatif(&r, store, &o), VRK_INVALID_ARGUMENT);
-      CheckText("what-if: the multiplier of stage 'b' is nan; it must be a finite number, 0 or "
-                "more",
+      CheckText("what-if: the multiplier of stage 'b' is nan; it must be a number from 0 to "
+                "1000000",
                 vrk_last_error());
       CheckStatus(vrk_store_report_json(&r, store, "{\"whatif\": {\"inflow\": \"NaN\"}}"),
                   VRK_INVALID_ARGUMENT);
-      CheckText("what-if: inflow is nan; it must be a finite number, 0 or more", vrk_last_error());
+      CheckText("what-if: inflow is nan; it must be a number from 0 to 1000000", vrk_last_error());
       o.stage_count = 0;
     }
     o.size = 0;

@@ -738,7 +738,9 @@ typedef struct vrk_forecast_options {
   uint32_t lookback_days; /* history window for learned probabilities; 365 when 0 */
 } vrk_forecast_options;
 
-/* A projection with improved conversions. */
+/* A projection with improved conversions. The multipliers and the step
+   are numbers from 0 to 1,000,000 (a bound that keeps every projection
+   finite); others are VRK_INVALID_ARGUMENT. */
 typedef struct vrk_whatif_options {
   size_t size;        /* sizeof(vrk_whatif_options) */
   vrk_filter filter;  /* the baseline: deals created in the period */

@@ -66,23 +66,23 @@ Status check_spec(const v1::ReportSpec& spec) {
       return check_breakdown(spec.window().breakdown());
     case v1::ReportSpec::kWhatif: {
       const auto& w = spec.whatif();
-      // Written so that NaN, which every comparison fails, fails it too.
-      const auto bad = [](double x) { return !(std::isfinite(x) && x >= 0); };
+      // A bound keeps every projection finite: a million times the deals,
+      // times a million on a stage, stays far inside a double. Written so
+      // that NaN, which every comparison fails, fails it too.
+      constexpr double kMost = 1e6;
+      const auto bad = [](double x) { return !(x >= 0 && x <= kMost); };
+      const auto range = fmt::format("it must be a number from 0 to {:.0f}", kMost);
       const std::pair<const char*, double> settings[] = {
           {"inflow", w.inflow()},
           {"all_stages", w.all_stages()},
           {"sensitivity_step", w.sensitivity_step()}};
       for (const auto& [name, value] : settings) {
-        if (bad(value)) {
-          return invalid(fmt::format("what-if: {} is {}; it must be a finite number, 0 or more",
-                                     name, value));
-        }
+        if (bad(value)) return invalid(fmt::format("what-if: {} is {}; {}", name, value, range));
       }
       for (const auto& m : w.stages()) {
         if (bad(m.multiplier())) {
-          return invalid(fmt::format(
-              "what-if: the multiplier of stage '{}' is {}; it must be a finite number, 0 or more",
-              m.stage(), m.multiplier()));
+          return invalid(fmt::format("what-if: the multiplier of stage '{}' is {}; {}", m.stage(),
+                                     m.multiplier(), range));
         }
       }
       return Status::ok();

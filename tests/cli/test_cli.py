@@ -529,6 +529,12 @@ def test_values_that_must_be_positive(store):
     for args, message in cases:
         r = run(*args)
         assert (r.returncode, r.stdout, r.stderr) == (2, "", message), args
+    # Positive but past the bound that keeps a projection finite: the
+    # library's own message.
+    r = run("report", "whatif", store, "--inflow", "1e308")
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == ("voronka: what-if: inflow is 1e+308; it must be a number from 0 to 1000000\n"
+                        "Run with --help for more information.\n")
 
 
 def test_the_window_is_titled_exactly(store):

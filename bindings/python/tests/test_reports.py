@@ -314,6 +314,7 @@ def test_option_errors_name_the_option(store):
         (dict(stage_multiplier={"offer": -1}), "stage_multiplier: offer: -1 must not be negative"),
         (dict(stage_multiplier={1: 2}), "stage_multiplier: the stage 1 is not a string"),
         (dict(inflow=10 ** 400), f"inflow: {10 ** 400!r} is not a finite number"),
+        (dict(inflow=2e6), "what-if: inflow is 2000000; it must be a number from 0 to 1000000"),
     ]
     for options, message in whatif:
         with pytest.raises(voronka.InvalidArgumentError) as info:
