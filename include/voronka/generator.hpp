@@ -45,8 +45,7 @@ class EventTable {
   // The same events as messages.
   std::vector<v1::Event> to_messages() const;
 
-  // Makes room for `rows` rows. A large table asks the system for huge
-  // pages, which makes filling it and reading it through columns() faster.
+  // Makes room for `rows` rows.
   void reserve(size_t rows);
   // Adds a row; strings are copied.
   void add(std::string_view event_id, std::string_view deal, int64_t at, EventKind kind,

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "ledger/large_vector.hpp"
 #include "voronka/process.hpp"
 
 namespace voronka {
@@ -79,16 +78,12 @@ std::vector<v1::Process> generator_processes() {
 }
 
 void EventTable::reserve(size_t rows) {
-  auto reserve_column = [rows](auto& column) {
-    column.reserve(rows);
-    ledger::advise_large_pages(column.data(), column.capacity() * sizeof(column[0]));
-  };
   for (auto* column : {&event_id_, &deal_, &process_, &stage_, &owner_, &client_, &reason_}) {
-    reserve_column(*column);
+    column->reserve(rows);
   }
-  reserve_column(at_);
-  reserve_column(amount_);
-  reserve_column(kind_);
+  at_.reserve(rows);
+  amount_.reserve(rows);
+  kind_.reserve(rows);
 }
 
 std::string_view EventTable::keep(std::string_view text) {
@@ -96,7 +91,6 @@ std::string_view EventTable::keep(std::string_view text) {
   if (storage_.empty() || storage_.back().size() + text.size() > storage_.back().capacity()) {
     storage_.emplace_back();
     storage_.back().reserve(std::max(kChunk, text.size()));
-    ledger::advise_large_pages(storage_.back().data(), storage_.back().capacity());
   }
   std::string& chunk = storage_.back();
   const size_t begin = chunk.size();

@@ -1,7 +1,7 @@
 // RowColumn: one column of the rows read from a file.
 //
 // Its buffer is reserved once for the most rows the text can hold (memory
-// the system backs only where rows are written, on huge pages). Unlike a
+// the system backs only where rows are written). Unlike a
 // vector it hands out windows: a second reader writes the rows of the
 // second half of a text straight into place behind the first's, where a
 // vector would need them copied over, writing every page twice.

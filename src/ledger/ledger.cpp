@@ -76,10 +76,7 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
                                        std::vector<uint32_t>* applied,
                                        const AppendProgress& progress = nullptr) {
   const size_t size = source.size();
-  std::vector<AppendResult> results;
-  results.reserve(size);
-  advise_large_pages(results.data(), size * sizeof(AppendResult));
-  results.resize(size);
+  std::vector<AppendResult> results(size);
   if (applied) applied->clear();
   const LargeVector<uint32_t> order = batch_order(
       size, [&](size_t i) { return source.deal(i); },
