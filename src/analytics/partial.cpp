@@ -1,7 +1,6 @@
 // The public report API: options checked, partial state computed under the
 // ledger's shared lock, merged and finished.
 #include <algorithm>
-#include <cmath>
 #include <system_error>
 #include <utility>
 #include <thread>
@@ -69,20 +68,22 @@ Status check_spec(const v1::ReportSpec& spec) {
       // A bound keeps every projection finite: a million times the deals,
       // times a million on a stage, stays far inside a double. Written so
       // that NaN, which every comparison fails, fails it too.
-      constexpr double kMost = 1e6;
+      static constexpr double kMost = 1e6;
       const auto bad = [](double x) { return !(x >= 0 && x <= kMost); };
-      const auto range = fmt::format("it must be a number from 0 to {:.0f}", kMost);
+      const auto refuse = [](std::string_view what, double value) {
+        return invalid(fmt::format("what-if: {} is {}; it must be a number from 0 to {:.0f}",
+                                   what, value, kMost));
+      };
       const std::pair<const char*, double> settings[] = {
           {"inflow", w.inflow()},
           {"all_stages", w.all_stages()},
           {"sensitivity_step", w.sensitivity_step()}};
       for (const auto& [name, value] : settings) {
-        if (bad(value)) return invalid(fmt::format("what-if: {} is {}; {}", name, value, range));
+        if (bad(value)) return refuse(name, value);
       }
       for (const auto& m : w.stages()) {
         if (bad(m.multiplier())) {
-          return invalid(fmt::format("what-if: the multiplier of stage '{}' is {}; {}", m.stage(),
-                                     m.multiplier(), range));
+          return refuse(fmt::format("the multiplier of stage '{}'", m.stage()), m.multiplier());
         }
       }
       return Status::ok();

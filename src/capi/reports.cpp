@@ -443,13 +443,13 @@ int vrk_report_find_column(size_t* out, const vrk_report* report, size_t table, 
     }
     const ReportTables* tables = capi::tables_of(report);
     if (tables == nullptr) return vrk_last_error_code();  // out of memory
-    const Table* t = table_at(report, table);
-    if (t == nullptr) {
+    if (table >= tables->tables.size()) {
       return capi::invalid(
           fmt::format("vrk_report_find_column: table {} is out of range: the "
                       "report has {} tables",
                       table, tables->tables.size()));
     }
+    const Table* t = &tables->tables[table];
     for (size_t i = 0; i < t->columns.size(); ++i) {
       if (t->columns[i].name == name) {
         *out = i;
