@@ -15,4 +15,16 @@ int64_t first_activity(const DealReader& reader, uint32_t deal, const Period& pe
   return first;
 }
 
+BlockMatch match_block(const Scope& scope, Pick pick, const ledger::OpenedBlocks::Block& block) {
+  const int64_t as_of = scope.reader().as_of();
+  const Period& period = scope.period();
+  if (block.earliest > as_of) return BlockMatch::kNone;
+  if (pick != Pick::kAll && period.to && block.earliest >= *period.to) return BlockMatch::kNone;
+  if (pick == Pick::kCreated && block.latest < period.from) return BlockMatch::kNone;
+  const bool all_exist = block.latest <= as_of;
+  const bool all_created_in_period =
+      pick != Pick::kCreated || (period.contains(block.earliest) && period.contains(block.latest));
+  return all_exist && all_created_in_period ? BlockMatch::kAll : BlockMatch::kSome;
+}
+
 }  // namespace voronka::analytics

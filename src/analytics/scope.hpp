@@ -52,10 +52,12 @@ class Scope {
     end_deal_ = end;
   }
 
-  // Whether a deal belongs to the covered processes and was opened by as_of.
-  bool covers(uint32_t deal) const {
-    return version_covered_[state_->deals.version[deal]] && reader_->exists(deal);
+  // Whether a deal belongs to the covered processes; always, when the
+  // filter names no process.
+  bool covers_version(uint32_t deal) const {
+    return version_covered_[state_->deals.version[deal]];
   }
+  bool covers_every_version() const { return versions_.size() == version_covered_.size(); }
   // Whether the deal passes the owner, client and field filters. Inline,
   // and handing on values rather than `at`: a scan's DealAt then stays in
   // registers, and the columns a report does not read are never loaded.

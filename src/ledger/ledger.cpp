@@ -277,7 +277,8 @@ LedgerStats Ledger::stats() const {
   stats.memory_bytes =
       s.deal_keys.memory_bytes() + s.owners.memory_bytes() + s.clients.memory_bytes() +
       s.reasons.memory_bytes() + s.field_keys.memory_bytes() +
-      s.field_values.memory_bytes() + s.timelines.memory_bytes() +
+      s.field_values.memory_bytes() + s.opened_blocks.memory_bytes() +
+      s.timelines.memory_bytes() +
       s.events.memory_bytes() + s.previous_amounts.capacity() * 8 +
       s.field_changes.capacity() * sizeof(ledger::FieldChange) +
       d.version.capacity() * 2 + d.status.capacity() + d.stage.capacity() +

@@ -14,6 +14,7 @@
 #include "ledger/event_index.hpp"
 #include "ledger/interner.hpp"
 #include "ledger/large_vector.hpp"
+#include "ledger/opened_blocks.hpp"
 #include "ledger/stage_index.hpp"
 #include "ledger/timelines.hpp"
 #include "voronka/catalog.hpp"
@@ -53,6 +54,8 @@ struct State {
   // the empty string.
   Interner deal_keys, owners, clients, reasons, field_keys, field_values;
   DealColumns deals;
+  // Derived from deals.opened_at: kept on append, rebuilt on load.
+  OpenedBlocks opened_blocks;
   Timelines timelines;
   std::vector<int64_t> previous_amounts;  // referenced by amount entries
   std::vector<FieldChange> field_changes;  // referenced by field entries

@@ -296,6 +296,7 @@ Status read_state(CheckpointReader& r, const v1::CheckpointHeader& header, ledge
   field_keys.assemble(&s->field_keys);
   field_values.assemble(&s->field_values);
   words.assemble(&dictionary->interner());
+  s->opened_blocks.assign(d.opened_at);
   s->timelines.assign(std::move(at), std::move(code), std::move(begin), std::move(size),
                       std::move(capacity));
   if (field_slots.size() != field_values_of_slots.size()) {

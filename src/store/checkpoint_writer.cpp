@@ -119,7 +119,9 @@ static_assert(sizeof(ledger::DealColumns) == 11 * sizeof(ledger::LargeVector<uin
               "a new deal column must be saved in checkpoints");
 static_assert(sizeof(ledger::State) ==
                   sizeof(ProcessCatalog) + 6 * sizeof(ledger::Interner) +
-                      sizeof(ledger::DealColumns) + sizeof(ledger::Timelines) +
+                      sizeof(ledger::DealColumns) +
+                      sizeof(ledger::OpenedBlocks) +  // derived, rebuilt on load: not saved
+                      sizeof(ledger::Timelines) +
                       2 * sizeof(std::vector<int64_t>) +
                       sizeof(std::unordered_map<uint64_t, uint32_t>) +
                       sizeof(ledger::EventIndex) +

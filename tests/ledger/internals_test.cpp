@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <numeric>
 #include <random>
@@ -14,6 +15,7 @@
 #include "ledger/event_index.hpp"
 #include "ledger/hash.hpp"
 #include "ledger/interner.hpp"
+#include "ledger/opened_blocks.hpp"
 #include "ledger/timelines.hpp"
 
 namespace voronka::ledger {
@@ -62,6 +64,33 @@ TEST(Timelines, RandomInterleavingsKeepEveryDealsEntriesInOrder) {
   EXPECT_EQ(timelines.live_entries(), live);
   // Garbage is bounded: arrays hold at most a few times the live entries.
   EXPECT_LT(timelines.memory_bytes(), live * 12 * 6 + (1 << 20));
+}
+
+TEST(OpenedBlocks, HoldTheEarliestAndLatestOpeningOfEachBlock) {
+  constexpr uint32_t kBlock = ledger::OpenedBlocks::kDeals;
+  std::mt19937 random(7);
+  std::vector<int64_t> opened(2 * kBlock + 5);
+  for (int64_t& at : opened) at = static_cast<int64_t>(random() % 1'000'000) - 500'000;
+  opened[3] = INT64_MIN;  // times at the ends of the range
+  opened[kBlock + 9] = INT64_MAX;
+  ledger::OpenedBlocks added, assigned;
+  for (int64_t at : opened) added.add(at);
+  assigned.assign(opened);
+  ASSERT_EQ(added.size(), 3u);
+  ASSERT_EQ(assigned.size(), 3u);
+  for (uint32_t b = 0; b < 3; ++b) {
+    const auto first = opened.begin() + b * kBlock;
+    const auto last = opened.begin() + std::min<size_t>(opened.size(), (b + 1) * kBlock);
+    const auto [earliest, latest] = std::minmax_element(first, last);
+    EXPECT_EQ(added.block(b).earliest, *earliest) << "block " << b;
+    EXPECT_EQ(added.block(b).latest, *latest) << "block " << b;
+    EXPECT_EQ(assigned.block(b).earliest, *earliest) << "block " << b;
+    EXPECT_EQ(assigned.block(b).latest, *latest) << "block " << b;
+  }
+  EXPECT_EQ(added.block(0).earliest, INT64_MIN);
+  EXPECT_EQ(added.block(1).latest, INT64_MAX);
+  // The last block holds five deals.
+  EXPECT_EQ(added.block(2).earliest, *std::min_element(opened.end() - 5, opened.end()));
 }
 
 TEST(Interner, AssignsDenseIdsAndFindsThemAgain) {

@@ -220,6 +220,11 @@ inline void expect_same_ledger(const Ledger& a, const Ledger& b) {
     ASSERT_EQ(x.field_changes[i].previous, y.field_changes[i].previous);
   }
   ASSERT_EQ(x.fields, y.fields);
+  ASSERT_EQ(x.opened_blocks.size(), y.opened_blocks.size());
+  for (uint32_t b = 0; b < x.opened_blocks.size(); ++b) {
+    ASSERT_EQ(x.opened_blocks.block(b).earliest, y.opened_blocks.block(b).earliest) << "block " << b;
+    ASSERT_EQ(x.opened_blocks.block(b).latest, y.opened_blocks.block(b).latest) << "block " << b;
+  }
   ASSERT_EQ(x.events.size(), y.events.size());
   ASSERT_EQ(x.accepted_events, y.accepted_events);
   ASSERT_EQ(x.latest_at, y.latest_at);
