@@ -1,6 +1,6 @@
 // Reports over the generator's 1M deals (about 4.8M events), on one thread:
 // the scan's split into two halves on two threads, which run_report makes
-// for a ledger this large, is turned off, except in BM_DurationsTwoThreads.
+// for a ledger this large, is turned off, except in the *TwoThreads benchmarks.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -65,6 +65,12 @@ void BM_HistoryCreatedYear(benchmark::State& state) {
   run(state, history_spec(), static_cast<uint64_t>(state.range(0)));
 }
 BENCHMARK(BM_HistoryCreatedYear)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// As run_report runs it: on two threads, cut where the year's deals halve.
+void BM_HistoryCreatedYearTwoThreads(benchmark::State& state) {
+  run_report(state, history_spec(), static_cast<uint64_t>(state.range(0)));
+}
+BENCHMARK(BM_HistoryCreatedYearTwoThreads)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_SnapshotPast(benchmark::State& state) {
   voronka::v1::ReportSpec spec;

@@ -16,6 +16,9 @@ enum class Pick {
   kActivity, // a stage entry, a win or a loss in the period
 };
 
+// The pick of a report on this basis.
+Pick pick_of(v1::Basis basis);
+
 // The first time in the period at which the deal entered a stage, won or
 // was lost, or kNever.
 int64_t first_activity(const DealReader& reader, uint32_t deal, const Period& period);
@@ -26,6 +29,11 @@ int64_t first_activity(const DealReader& reader, uint32_t deal, const Period& pe
 // closes and is active no earlier than it opens.
 enum class BlockMatch { kNone, kSome, kAll };
 BlockMatch match_block(const Scope& scope, Pick pick, const ledger::OpenedBlocks::Block& block);
+
+// Where to cut the scope's deals in two so that each part holds about half
+// of the deals in blocks a scan with this pick does not skip; always a
+// block boundary strictly inside the scope's deals when it spans two blocks.
+uint32_t balanced_cut(const Scope& scope, Pick pick);
 
 // Calls fn(deal, at, date) for each deal of the scope that passes the filter
 // and the pick. `date` is the report's date of the deal: when it was opened,

@@ -16,10 +16,6 @@ struct Accumulator {
   Histogram to_won, to_lost;
 };
 
-Pick pick_of(v1::Basis basis) {
-  return basis == v1::CLOSED ? Pick::kClosed : basis == v1::ACTIVITY ? Pick::kActivity : Pick::kCreated;
-}
-
 }  // namespace
 
 void compute_durations(const Scope& scope, const v1::DurationsOptions& options,

@@ -215,9 +215,7 @@ void compute_history(const Scope& scope, const v1::Breakdown& breakdown, v1::Bas
   Groups groups(scope, breakdown);
   std::vector<Accumulator> accs(1, Accumulator(rows));
   std::vector<Shapes> shapes(1);
-  const Pick pick = basis == v1::CLOSED ? Pick::kClosed
-                    : basis == v1::ACTIVITY ? Pick::kActivity
-                                            : Pick::kCreated;
+  const Pick pick = pick_of(basis);
 
   // The visits of the deal at hand by stage, counted when it entered a stage
   // again; all zero between deals. Apart from the facts, which are kept per

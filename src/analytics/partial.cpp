@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "analytics/conversion_math.hpp"
+#include "analytics/deal_scan.hpp"
 #include "analytics/funnel.hpp"
 #include "analytics/reports.hpp"
 #include "ledger/access.hpp"
@@ -210,10 +211,26 @@ void merge_body(const v1::PartialState& from, const RowMaps& rows, v1::PartialSt
   }
 }
 
+// Which deals the report's scan takes, for cutting the work in halves. Each
+// report's compute function names its own pick; a different one here would
+// cost balance only.
+Pick scan_pick(const v1::ReportSpec& spec) {
+  switch (spec.options_case()) {
+    case v1::ReportSpec::kHistory: return pick_of(spec.history().basis());
+    case v1::ReportSpec::kConversion: return pick_of(spec.conversion().basis());
+    case v1::ReportSpec::kDurations: return pick_of(spec.durations().basis());
+    case v1::ReportSpec::kWhatif:
+    case v1::ReportSpec::kWindow: return Pick::kCreated;
+    case v1::ReportSpec::kLosses: return Pick::kClosed;
+    default: return Pick::kAll;
+  }
+}
+
 // Computes the body over the scope's deals in two halves, the second on a
-// helper thread, and merges the halves as partitions merge: exactly.
+// helper thread, and merges the halves as partitions merge: exactly. The
+// halves hold about as many deals each that the scan does not skip.
 void compute_body_in_halves(Scope& scope, const v1::ReportSpec& spec, v1::PartialState* out) {
-  const uint32_t middle = scope.first_deal() + (scope.end_deal() - scope.first_deal()) / 2;
+  const uint32_t middle = balanced_cut(scope, scan_pick(spec));
   Scope second;
   (void)second.init(scope.state(), spec_filter(spec));  // it resolved for `scope`
   second.restrict_deals(middle, scope.end_deal());
