@@ -103,7 +103,10 @@ std::vector<v1::ReportSpec> specs() {
           if (basis_field == nullptr && basis != v1::CREATED) continue;
           if (basis_field != nullptr) reflection->SetEnumValue(&options, basis_field, basis);
           const auto* breakdown_field = descriptor->FindFieldByName("breakdown");
-          if (breakdown_field == nullptr && by != v1::Breakdown::NONE) continue;
+          // Breakdowns by month where the period cuts months, to keep the test short.
+          if ((breakdown_field == nullptr || !filter.has_from()) && by != v1::Breakdown::NONE) {
+            continue;
+          }
           if (breakdown_field != nullptr) {
             static_cast<v1::Breakdown*>(reflection->MutableMessage(&options, breakdown_field))
                 ->set_by(by);
