@@ -1,6 +1,8 @@
 #include "analytics/deal_scan.hpp"
 
 #include <algorithm>
+#include <numeric>
+#include <vector>
 
 namespace voronka::analytics {
 
@@ -20,7 +22,7 @@ int64_t first_activity(const DealReader& reader, uint32_t deal, const Period& pe
 }
 
 BlockMatch match_block(const Scope& scope, Pick pick, const ledger::OpenedBlocks::Block& block) {
-  const int64_t as_of = scope.reader().as_of();
+  const int64_t as_of = scope.as_of();
   const Period& period = scope.period();
   if (block.earliest > as_of) return BlockMatch::kNone;
   if (pick != Pick::kAll && period.to && block.earliest >= *period.to) return BlockMatch::kNone;
@@ -32,29 +34,26 @@ BlockMatch match_block(const Scope& scope, Pick pick, const ledger::OpenedBlocks
 }
 
 uint32_t balanced_cut(const Scope& scope, Pick pick) {
-  constexpr uint32_t kBlock = ledger::OpenedBlocks::kDeals;
-  const uint32_t first_block = scope.first_deal() / kBlock;
-  const uint32_t end_block = (scope.end_deal() + kBlock - 1) / kBlock;
-  const uint32_t middle = scope.first_deal() + (scope.end_deal() - scope.first_deal()) / 2;
-  if (end_block - first_block < 2) return middle;
-  // The weight of a block: its deals inside the scope, when not skipped.
-  auto weight = [&](uint32_t block) -> uint64_t {
-    if (match_block(scope, pick, scope.state().opened_blocks.block(block)) == BlockMatch::kNone) {
-      return 0;
-    }
-    const uint64_t begin = std::max<uint64_t>(scope.first_deal(), uint64_t{block} * kBlock);
-    const uint64_t end = std::min<uint64_t>(scope.end_deal(), (uint64_t{block} + 1) * kBlock);
-    return end - begin;
-  };
-  uint64_t total = 0;
-  for (uint32_t block = first_block; block < end_block; ++block) total += weight(block);
-  if (total == 0) return middle;
-  uint64_t taken = 0;
-  for (uint32_t block = first_block; block + 1 < end_block; ++block) {
-    taken += weight(block);
-    if (2 * taken >= total) return (block + 1) * kBlock;
+  constexpr uint64_t kBlock = ledger::OpenedBlocks::kDeals;
+  const uint64_t first = scope.first_deal(), end = scope.end_deal();
+  const auto middle = static_cast<uint32_t>(first + (end - first) / 2);
+  // The deals of each block inside the scope, or 0 where the scan skips it.
+  std::vector<uint64_t> weights;
+  for (uint64_t block = first / kBlock; block * kBlock < end; ++block) {
+    const bool skipped = match_block(scope, pick, scope.state().opened_blocks.block(
+                                                      static_cast<uint32_t>(block))) ==
+                         BlockMatch::kNone;
+    weights.push_back(skipped ? 0
+                              : std::min(end, (block + 1) * kBlock) - std::max(first, block * kBlock));
   }
-  return (end_block - 1) * kBlock;
+  const uint64_t total = std::accumulate(weights.begin(), weights.end(), uint64_t{0});
+  if (weights.size() < 2 || total == 0) return middle;
+  // The first block boundary with at least half the weight before it; never
+  // the scope's end.
+  uint64_t taken = 0;
+  size_t i = 0;
+  while (i + 2 < weights.size() && 2 * (taken + weights[i]) < total) taken += weights[i++];
+  return static_cast<uint32_t>((first / kBlock + i + 1) * kBlock);
 }
 
 }  // namespace voronka::analytics

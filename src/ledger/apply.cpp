@@ -373,11 +373,11 @@ AppendResult open_deal(State& s, const EventView& e, const EventKeys& keys) {
   d.client.push_back(client);
   d.amount.push_back(e.amount == kNoAmount ? 0 : e.amount);
   d.opened_at.push_back(e.at);
-  s.opened_blocks.add(e.at);
   d.stage_since.push_back(e.at);
   d.closed_at.push_back(kNever);
   d.entered.push_back(StageMask{1} << stage);
   d.reentries.push_back(0);
+  s.opened_blocks.add(e.at);
   s.timelines.add_deal();
   s.timelines.append(deal, e.at, entry_code(EntryKind::kOpened, static_cast<uint32_t>(stage)));
   for (const auto& [key, value] : fields) {

@@ -4,8 +4,10 @@
 //
 // Deals are numbered in the order their first events arrive. A live system
 // or an export sends events roughly in time order, so a block spans a short
-// stretch of time, and a report on one year of many reads that year's blocks
-// only. Deals that arrive out of order (a backfill of old deals) widen their
+// stretch of time: a report on the deals created in one year of many reads
+// that year's blocks only, one on the deals closed or active in it the
+// blocks up to the year's end, and one as of a past date the blocks up to
+// it. Deals that arrive out of order (a backfill of old deals) widen their
 // own blocks and cost nothing else.
 //
 // Derived from the deals' opening times: kept on append, rebuilt on load.
@@ -42,11 +44,14 @@ class OpenedBlocks {
     ++deals_;
   }
 
+  // Makes room for `deals` deals in all.
+  void reserve(size_t deals) { blocks_.reserve((deals + kDeals - 1) / kDeals); }
+
   // Rebuilds the index from every deal's opening time.
   void assign(std::span<const int64_t> opened_at) {
     blocks_.clear();
     deals_ = 0;
-    blocks_.reserve((opened_at.size() + kDeals - 1) / kDeals);
+    reserve(opened_at.size());
     for (int64_t at : opened_at) add(at);
   }
 

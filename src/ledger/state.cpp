@@ -28,6 +28,7 @@ void DealColumns::reserve_more(size_t deals) {
 
 void State::reserve_more(size_t event_count, size_t deal_count) {
   deals.reserve_more(deal_count);
+  opened_blocks.reserve(deals.size() + deal_count);
   deal_keys.reserve(deals.size() + deal_count);
   timelines.reserve(event_count, deal_count);
   events.reserve(events.size() + event_count);

@@ -17,8 +17,10 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "analytics/deal_scan.hpp"
 #include "analytics/reports.hpp"
 #include "ledger/access.hpp"
 #include "voronka/analytics.hpp"
@@ -62,10 +64,17 @@ google::protobuf::Message& options_of(v1::ReportSpec& spec) {
   return *reflection->MutableMessage(&spec, field);
 }
 
-// Filters whose as_of and period fall inside blocks, on their edges and
-// beyond every deal, with and without the process and owner filters.
-std::vector<v1::Filter> filters() {
-  std::vector<v1::Filter> result(9);
+// The opening time of the deal that is the k-th to open.
+int64_t opening(const std::vector<std::vector<v1::Event>>& deals, size_t k) {
+  return deals[k].front().at();
+}
+
+// Filters whose as_of and period fall inside blocks, on the opening times
+// of the first and last deals of blocks (deals in opening order fill the
+// blocks 1024 at a time), and beyond every deal; with and without the
+// process and owner filters.
+std::vector<v1::Filter> filters(const std::vector<std::vector<v1::Event>>& deals) {
+  std::vector<v1::Filter> result(15);
   result[1].set_as_of(kStart + 200 * kDay);
   result[2].set_as_of(kStart + 400 * kDay);
   result[2].set_from(kStart + 60 * kDay);
@@ -81,15 +90,23 @@ std::vector<v1::Filter> filters() {
   result[7].set_from(kStart + 30 * kDay);
   result[7].set_to(kStart + 700 * kDay);
   result[8].set_as_of(kStart - kDay);  // before every deal
+  result[9].set_from(opening(deals, 1024));  // exactly block 1
+  result[9].set_to(opening(deals, 2048));
+  result[10].set_from(opening(deals, 2047));  // the last deal of block 1 on
+  result[10].set_to(opening(deals, 3072) + 1);  // and the first of block 3
+  result[11].set_as_of(opening(deals, 3071));
+  result[12].set_as_of(opening(deals, 3072));
+  result[13].set_as_of(opening(deals, 3072) - 1);
+  result[14].set_as_of(opening(deals, 3071) - 1);
   return result;
 }
 
 // Every report kind with every filter, basis and breakdown it takes.
-std::vector<v1::ReportSpec> specs() {
+std::vector<v1::ReportSpec> specs(const std::vector<std::vector<v1::Event>>& deals) {
   std::vector<v1::ReportSpec> result;
   for (const char* name : {"snapshot", "history", "conversion", "durations", "obligations",
                            "losses", "owners", "forecast", "whatif", "window"}) {
-    for (const v1::Filter& filter : filters()) {
+    for (const v1::Filter& filter : filters(deals)) {
       for (int basis : {v1::CREATED, v1::CLOSED, v1::ACTIVITY}) {
         for (auto by : {v1::Breakdown::NONE, v1::Breakdown::MONTH}) {
           v1::ReportSpec spec = *report_spec(name);
@@ -103,7 +120,7 @@ std::vector<v1::ReportSpec> specs() {
           if (basis_field == nullptr && basis != v1::CREATED) continue;
           if (basis_field != nullptr) reflection->SetEnumValue(&options, basis_field, basis);
           const auto* breakdown_field = descriptor->FindFieldByName("breakdown");
-          // Breakdowns by month where the period cuts months, to keep the test short.
+          // Breakdowns by month only with a period's start, to keep the test short.
           if ((breakdown_field == nullptr || !filter.has_from()) && by != v1::Breakdown::NONE) {
             continue;
           }
@@ -119,8 +136,9 @@ std::vector<v1::ReportSpec> specs() {
   return result;
 }
 
-void expect_same_reports(const Ledger& expected, const Ledger& actual) {
-  for (const v1::ReportSpec& spec : specs()) {
+void expect_same_reports(const std::vector<v1::ReportSpec>& specs, const Ledger& expected,
+                         const Ledger& actual) {
+  for (const v1::ReportSpec& spec : specs) {
     v1::Report want, got;
     ASSERT_TRUE(run_report(expected, spec, &want)) << spec.ShortDebugString();
     ASSERT_TRUE(run_report(actual, spec, &got)) << spec.ShortDebugString();
@@ -140,23 +158,27 @@ class DealOrder : public ::testing::Test {
     std::vector<size_t> order(deals_->size());
     std::iota(order.begin(), order.end(), size_t{0});
     in_opening_order_ = ledger_of(*deals_, order).release();
+    specs_ = new std::vector<v1::ReportSpec>(specs(*deals_));
   }
   static void TearDownTestSuite() {
+    delete specs_;
     delete in_opening_order_;
     delete deals_;
   }
   static std::vector<std::vector<v1::Event>>* deals_;
   static Ledger* in_opening_order_;
+  static std::vector<v1::ReportSpec>* specs_;
 };
 
 std::vector<std::vector<v1::Event>>* DealOrder::deals_ = nullptr;
 Ledger* DealOrder::in_opening_order_ = nullptr;
+std::vector<v1::ReportSpec>* DealOrder::specs_ = nullptr;
 
 TEST_F(DealOrder, ShuffledDealsGiveTheSameReports) {
   std::vector<size_t> order(deals_->size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::shuffle(order.begin(), order.end(), std::mt19937(11));
-  expect_same_reports(*in_opening_order_, *ledger_of(*deals_, order));
+  expect_same_reports(*specs_, *in_opening_order_, *ledger_of(*deals_, order));
 }
 
 TEST_F(DealOrder, ABackfillOfOlderDealsGivesTheSameReports) {
@@ -165,12 +187,41 @@ TEST_F(DealOrder, ABackfillOfOlderDealsGivesTheSameReports) {
   std::iota(order.begin(), order.end(), size_t{0});
   std::rotate(order.begin(), order.begin() + static_cast<ptrdiff_t>(order.size() / 2),
               order.end());
-  expect_same_reports(*in_opening_order_, *ledger_of(*deals_, order));
+  expect_same_reports(*specs_, *in_opening_order_, *ledger_of(*deals_, order));
+}
+
+TEST_F(DealOrder, TheCutForTwoThreadsFallsWhereTheDealsTakenHalve) {
+  // The blocks' edges must be strict for the cuts below.
+  for (size_t k : {1024, 2048}) ASSERT_LT(opening(*deals_, k - 1), opening(*deals_, k));
+  const ledger::Reader reader(*in_opening_order_);
+  auto cut = [&](const v1::Filter& filter, analytics::Pick pick) {
+    analytics::Scope scope;
+    EXPECT_TRUE(scope.init(reader.state(), filter));
+    return analytics::balanced_cut(scope, pick);
+  };
+  // Blocks of 1024, 1024, 1024, 1024, 1024 and 100 deals: half of the 5220
+  // is reached in the third.
+  EXPECT_EQ(cut(v1::Filter(), analytics::Pick::kAll), 3072u);
+  // Created from block 2 on: 0, 0, 1024, 1024, 1024, 100; half in the fourth.
+  v1::Filter from_block_2;
+  from_block_2.set_from(opening(*deals_, 2048));
+  EXPECT_EQ(cut(from_block_2, analytics::Pick::kCreated), 4096u);
+  // Every deal counts with that pick, the period being the report's business.
+  EXPECT_EQ(cut(from_block_2, analytics::Pick::kAll), 3072u);
+  // Opened by the end of block 0: all of it there, and the cut after it.
+  v1::Filter block_0;
+  block_0.set_as_of(opening(*deals_, 1023));
+  EXPECT_EQ(cut(block_0, analytics::Pick::kClosed), 1024u);
+  // Nothing taken: the middle deal.
+  v1::Filter before;
+  before.set_as_of(kStart - kDay);
+  EXPECT_EQ(cut(before, analytics::Pick::kAll), 2610u);
 }
 
 TEST_F(DealOrder, HalvesCutAtABlockGiveTheSameReports) {
+  if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "one thread: the scan is never cut";
   const ledger::Reader reader(*in_opening_order_);
-  for (const v1::ReportSpec& spec : specs()) {
+  for (const v1::ReportSpec& spec : *specs_) {
     v1::PartialState one_scan, halves;
     ASSERT_TRUE(analytics::compute(reader.state(), spec, &one_scan, UINT32_MAX));
     ASSERT_TRUE(analytics::compute(reader.state(), spec, &halves, 0));
