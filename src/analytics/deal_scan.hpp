@@ -14,6 +14,7 @@ enum class Pick {
   kCreated,  // opened in the period
   kClosed,   // won or lost in the period (as of as_of)
   kActivity, // a stage entry, a win or a loss in the period
+  kOpenedOrClosed,  // opened, or won or lost, in the period
 };
 
 // The pick of a report on this basis.
@@ -25,7 +26,7 @@ int64_t first_activity(const DealReader& reader, uint32_t deal, const Period& pe
 
 // Which deals of a block pass a scan's checks on opening time: opened by
 // as_of and, on the created basis, in the period. kNone also when every
-// deal of the block opened after the period, which no pick wants: a deal
+// deal of the block opened after the period, which only kAll wants: a deal
 // closes and is active no earlier than it opens.
 enum class BlockMatch { kNone, kSome, kAll };
 BlockMatch match_block(const Scope& scope, Pick pick, const ledger::OpenedBlocks::Block& block);
@@ -37,7 +38,7 @@ uint32_t balanced_cut(const Scope& scope, Pick pick);
 
 // Calls fn(deal, at, date) for each deal of the scope that passes the filter
 // and the pick. `date` is the report's date of the deal: when it was opened,
-// closed, or first active in the period.
+// closed, or first active in the period (when opened, for kOpenedOrClosed).
 template <typename Fn>
 void scan_deals(const Scope& scope, Pick pick, Fn&& fn) {
   const ledger::State& s = scope.state();
@@ -64,6 +65,10 @@ void scan_deals(const Scope& scope, Pick pick, Fn&& fn) {
       }
       const DealAt at = reader.at(deal);
       int64_t date = opened;
+      if (pick == Pick::kOpenedOrClosed && !period.contains(opened) &&
+          (at.closed_at == kNever || !period.contains(at.closed_at))) {
+        continue;
+      }
       if (pick == Pick::kClosed) {
         if (at.closed_at == kNever || !period.contains(at.closed_at)) continue;
         date = at.closed_at;

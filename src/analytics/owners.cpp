@@ -26,10 +26,9 @@ void compute_owners(const Scope& scope, v1::OwnersTally* out) {
   const Period& period = scope.period();
   std::vector<OwnerCounters> owners(s.owners.size());  // by owner id
   // Deals are credited to their owner as of as_of.
-  scan_deals(scope, Pick::kAll, [&](uint32_t deal, const DealAt& at, int64_t opened) {
+  scan_deals(scope, Pick::kOpenedOrClosed, [&](uint32_t deal, const DealAt& at, int64_t opened) {
     const bool opened_in = period.contains(opened);
     const bool closed_in = at.closed_at != kNever && period.contains(at.closed_at);
-    if (!opened_in && !closed_in) return;
     OwnerCounters& c = owners[at.owner];
     c.seen = true;
     c.opened += opened_in;

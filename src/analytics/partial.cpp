@@ -222,6 +222,7 @@ Pick scan_pick(const v1::ReportSpec& spec) {
     case v1::ReportSpec::kWhatif:
     case v1::ReportSpec::kWindow: return Pick::kCreated;
     case v1::ReportSpec::kLosses: return Pick::kClosed;
+    case v1::ReportSpec::kOwners: return Pick::kOpenedOrClosed;
     default: return Pick::kAll;
   }
 }
