@@ -8,11 +8,19 @@
 // (proto/voronka/v1/state.proto) that merges across partitions splitting the
 // deals, so a distributed engine can compute parts and merge them.
 //
+// Speed: a report reads the deals a filter can select only. Deals are
+// numbered as they arrive, and the ledger keeps the earliest and latest
+// opening time of each block of 1,024: a scan skips the blocks opened after
+// as_of, and those its period rules out (see README, "Performance"). Events
+// sent roughly in time order, as a live system sends them, make the blocks
+// narrow.
+//
 // Thread safety: reports take the ledger's shared lock for their duration;
 // any number may run at once, beside one appending writer. A report over a
 // ledger of 262,144 deals or more scans it in two halves, the second on a
 // thread of its own (on a machine of two cores or more), and merges them as
-// partitions merge: the result is exactly that of one scan.
+// partitions merge: the result is exactly that of one scan. The halves are
+// cut where the deals in blocks the scan does not skip halve.
 #ifndef VORONKA_ANALYTICS_HPP_
 #define VORONKA_ANALYTICS_HPP_
 
