@@ -8,6 +8,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "store/crc32c.hpp"
 #include "voronka/voronka.hpp"
 #include "voronka/store.hpp"
 
@@ -220,6 +221,16 @@ void BM_StoreOpenCheckpoint(benchmark::State& state) {
       static_cast<double>(std::filesystem::file_size(path + ".checkpoint")) / 1e6;
 }
 BENCHMARK(BM_StoreOpenCheckpoint)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+// The checksum every frame is read through, over the 1 MiB pieces a
+// checkpoint is read in.
+void BM_Crc32c(benchmark::State& state) {
+  std::string data(size_t{1} << 20, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 2654435761u >> 13);
+  for (auto _ : state) benchmark::DoNotOptimize(voronka::store::crc32c(data));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(data.size()));
+}
+BENCHMARK(BM_Crc32c)->Unit(benchmark::kMicrosecond);
 
 // A tiny run for CI: write, checkpoint, append a tail, reopen.
 void BM_StoreSmoke(benchmark::State& state) {
