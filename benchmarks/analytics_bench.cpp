@@ -70,7 +70,10 @@ BENCHMARK(BM_HistoryCreatedYear)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 void BM_HistoryCreatedYearTwoThreads(benchmark::State& state) {
   run_report(state, history_spec(), static_cast<uint64_t>(state.range(0)));
 }
-BENCHMARK(BM_HistoryCreatedYearTwoThreads)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_HistoryCreatedYearTwoThreads)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_SnapshotPast(benchmark::State& state) {
   voronka::v1::ReportSpec spec;

@@ -7,7 +7,9 @@
 namespace voronka::analytics {
 
 Pick pick_of(v1::Basis basis) {
-  return basis == v1::CLOSED ? Pick::kClosed : basis == v1::ACTIVITY ? Pick::kActivity : Pick::kCreated;
+  return basis == v1::CLOSED     ? Pick::kClosed
+         : basis == v1::ACTIVITY ? Pick::kActivity
+                                 : Pick::kCreated;
 }
 
 int64_t first_activity(const DealReader& reader, uint32_t deal, const Period& period) {
@@ -43,8 +45,8 @@ uint32_t balanced_cut(const Scope& scope, Pick pick) {
     const bool skipped = match_block(scope, pick, scope.state().opened_blocks.block(
                                                       static_cast<uint32_t>(block))) ==
                          BlockMatch::kNone;
-    weights.push_back(skipped ? 0
-                              : std::min(end, (block + 1) * kBlock) - std::max(first, block * kBlock));
+    const uint64_t deals = std::min(end, (block + 1) * kBlock) - std::max(first, block * kBlock);
+    weights.push_back(skipped ? 0 : deals);
   }
   const uint64_t total = std::accumulate(weights.begin(), weights.end(), uint64_t{0});
   if (weights.size() < 2 || total == 0) return middle;

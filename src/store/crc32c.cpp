@@ -28,12 +28,13 @@ __attribute__((target("sse4.2"))) uint32_t serial_update(uint32_t state, const c
   return crc32;
 }
 
-// Each instruction waits for the one before (3 cycles on current cores, for
-// 8 bytes), so one stream runs at a third of the unit's pace. Three streams
-// over three lanes of a block keep it busy. The lanes' registers are then
-// joined: the register after a message is linear in the register before it
-// and in the message, so the block's register is the first lane's moved
-// past two lanes of zeros, xor the second's moved past one, xor the third's.
+// Each instruction waits for the one before (about 3 cycles on current
+// cores, for 8 bytes), so one stream runs at a third of the unit's pace.
+// Three streams over three lanes of a block keep it busy. The lanes'
+// registers are then joined: the register after a message is linear in the
+// register before it and in the message, so the block's register is the
+// first lane's moved past two lanes of zeros, xor the second's moved past
+// one, xor the third's.
 constexpr size_t kLane = 4096;
 
 // The register after `zeros` zero bytes, as a function of the register
@@ -43,7 +44,9 @@ class ZeroShift {
   explicit ZeroShift(size_t zeros) {
     static constexpr char kZeros[2 * kLane] = {};
     uint32_t moved_bit[32];
-    for (int bit = 0; bit < 32; ++bit) moved_bit[bit] = serial_update(uint32_t{1} << bit, kZeros, zeros);
+    for (int bit = 0; bit < 32; ++bit) {
+      moved_bit[bit] = serial_update(uint32_t{1} << bit, kZeros, zeros);
+    }
     for (int byte = 0; byte < 4; ++byte) {
       for (uint32_t value = 0; value < 256; ++value) {
         uint32_t moved = 0;
