@@ -3,8 +3,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <sstream>
 #include <random>
 #include <string>
 #include <tuple>
@@ -14,7 +18,9 @@
 #include "ledger/batch_order.hpp"
 #include "ledger/event_index.hpp"
 #include "ledger/hash.hpp"
+#include "ledger/id_table.hpp"
 #include "ledger/interner.hpp"
+#include "ledger/large_vector.hpp"
 #include "ledger/opened_blocks.hpp"
 #include "ledger/timelines.hpp"
 
@@ -113,6 +119,53 @@ TEST(Interner, AssignsDenseIdsAndFindsThemAgain) {
   }
   EXPECT_EQ(interner.find("absent"), Interner::kMissing);
   EXPECT_EQ(interner.size(), reference.size());
+}
+
+// Whether the mapping that holds `address` carries the huge-page advice
+// ("hg" among its VmFlags); nullopt where /proc/self/smaps does not say.
+std::optional<bool> advised_huge_pages(const void* address) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto target = reinterpret_cast<uintptr_t>(address);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    uintptr_t begin = 0, end = 0;
+    char dash = 0;
+    std::istringstream header(line);
+    if (header >> std::hex >> begin >> dash >> end && dash == '-') {
+      inside = begin <= target && target < end;
+    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+      return (line + " ").find(" hg ") != std::string::npos;
+    }
+  }
+  return std::nullopt;
+}
+
+TEST(LargeVector, LargeTablesAskForHugePagesAndColumnsDoNot) {
+  constexpr size_t kSlots = size_t{1} << 20;  // 8 MiB, above the heap's share
+  const LargeVector<uint64_t> table = zeroed_table<uint64_t>(kSlots);
+  ASSERT_EQ(table.size(), kSlots);
+  EXPECT_TRUE(std::all_of(table.begin(), table.end(), [](uint64_t v) { return v == 0; }));
+  const LargeVector<uint64_t> column(kSlots, 0);
+  if (std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled")) {
+    EXPECT_EQ(advised_huge_pages(table.data()), true);
+    EXPECT_EQ(advised_huge_pages(column.data()), false);
+  }
+  const LargeVector<uint64_t> small = zeroed_table<uint64_t>(100);
+  EXPECT_EQ(small, LargeVector<uint64_t>(100, 0));
+}
+
+TEST(IdTable, FindsEveryIdAcrossGrowthIntoHugePages) {
+  // 400,000 ids grow the table past 4 MiB, where it asks for huge pages.
+  IdTable table;
+  constexpr uint32_t kIds = 400'000;
+  for (uint32_t id = 0; id < kIds; ++id) table.insert(hash_u64(id), id);
+  EXPECT_GE(table.slots().size() * sizeof(uint64_t), size_t{4} << 20);
+  for (uint32_t id = 0; id < kIds; ++id) {
+    ASSERT_EQ(table.find(hash_u64(id), [id](uint32_t candidate) { return candidate == id; }), id);
+  }
+  EXPECT_EQ(table.find(hash_u64(kIds), [](uint32_t candidate) { return candidate == kIds; }),
+            IdTable::kMissing);
+  EXPECT_EQ(table.size(), kIds);
 }
 
 TEST(EventIndex, NumericAndTextIdsAreExact) {
