@@ -55,8 +55,10 @@ class LargePageAllocator {
     return true;
   }
 
-  static constexpr size_t kHugePage = size_t{2} << 20;
   static constexpr size_t kThreshold = size_t{4} << 20;  // smaller arrays use the heap
+
+ private:
+  static constexpr size_t kHugePage = size_t{2} << 20;
 };
 
 template <typename T>

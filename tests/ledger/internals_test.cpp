@@ -8,8 +8,8 @@
 #include <map>
 #include <numeric>
 #include <optional>
-#include <sstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -141,7 +141,7 @@ std::optional<bool> advised_huge_pages(const void* address) {
 }
 
 TEST(LargeVector, LargeTablesAskForHugePagesAndColumnsDoNot) {
-  constexpr size_t kSlots = size_t{1} << 20;  // 8 MiB, above the heap's share
+  constexpr size_t kSlots = 2 * LargePageAllocator<uint64_t>::kThreshold / sizeof(uint64_t);
   const LargeVector<uint64_t> table = zeroed_table<uint64_t>(kSlots);
   ASSERT_EQ(table.size(), kSlots);
   EXPECT_TRUE(std::all_of(table.begin(), table.end(), [](uint64_t v) { return v == 0; }));
@@ -159,7 +159,7 @@ TEST(IdTable, FindsEveryIdAcrossGrowthIntoHugePages) {
   IdTable table;
   constexpr uint32_t kIds = 400'000;
   for (uint32_t id = 0; id < kIds; ++id) table.insert(hash_u64(id), id);
-  EXPECT_GE(table.slots().size() * sizeof(uint64_t), size_t{4} << 20);
+  EXPECT_GE(table.slots().size() * sizeof(uint64_t), LargePageAllocator<uint64_t>::kThreshold);
   for (uint32_t id = 0; id < kIds; ++id) {
     ASSERT_EQ(table.find(hash_u64(id), [id](uint32_t candidate) { return candidate == id; }), id);
   }
