@@ -4,8 +4,11 @@
   append_events   events/s appending the demo generator's events from a
                   DataFrame (ts as datetime64) into a memory store, split
                   into the column conversion and the C batch call;
-  report overhead the time a report method takes beyond the bare C call
-                  (vrk_store_report_json through ctypes with a ready spec).
+  report overhead the time a report method takes beyond the C calls it
+                  makes (vrk_store_report_json, and vrk_report_free when the
+                  result goes), measured two ways: paired with a bare call
+                  through ctypes with a ready spec, and within the same call
+                  by timing the C functions the method calls.
 
     bench_binding.py [--deals 1000000] [--events events.csv]
 
@@ -30,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bindings" / "python"))
 
 import voronka  # noqa: E402
-from voronka import _columns  # noqa: E402
+from voronka import _columns, _library  # noqa: E402
 from voronka._library import lib  # noqa: E402
 
 
@@ -84,13 +87,16 @@ def bench_append(frame: pd.DataFrame, processes: list[Path], repeats: int) -> No
           f"{n / c_call / 1e6:.2f} M events/s)")
 
 
+REPORT_CALLS = [("snapshot", {}),
+                ("history", {"basis": "closed", "start": "2024-01-01", "end": "2025-01-01",
+                             "by": "owner"}),
+                ("conversion", {"process": "typical_sale"}),
+                ("owners", {})]
+
+
 def bench_report_overhead(store: voronka.Store, calls: int) -> None:
     """The method's time less the bare call's, paired call by call."""
-    for name, options in [("snapshot", {}),
-                          ("history", {"basis": "closed", "start": "2024-01-01",
-                                       "end": "2025-01-01", "by": "owner"}),
-                          ("conversion", {"process": "typical_sale"}),
-                          ("owners", {})]:
+    for name, options in REPORT_CALLS:
         method = getattr(store, name)
         spec = voronka.report.spec_json(name, options)
         handle = ctypes.c_void_p()
@@ -124,6 +130,62 @@ def bench_report_overhead(store: voronka.Store, calls: int) -> None:
               f"Python overhead {overhead * 1e6:,.1f} µs")
 
 
+class _TimedLibrary:
+    """The loaded library, with the time spent in the C functions a report
+    method calls added up."""
+
+    TIMED = ("vrk_store_report_json", "vrk_report_free")
+
+    def __init__(self, library: ctypes.CDLL) -> None:
+        self._library = library
+        self.seconds = 0.0
+        for name in self.TIMED:
+            setattr(self, name, self._timed(getattr(library, name)))
+
+    def _timed(self, function):
+        def call(*args):
+            start = time.perf_counter()
+            try:
+                return function(*args)
+            finally:
+                self.seconds += time.perf_counter() - start
+        return call
+
+    def __getattr__(self, name: str):
+        return getattr(self._library, name)
+
+
+def bench_report_overhead_within(frame: pd.DataFrame, processes: list[Path], calls: int) -> None:
+    """The method's time less the time inside its own C calls, call by call.
+    The C calls' time varies from call to call (by a third on a shared
+    machine) and so blurs the paired estimate; within one call it cancels.
+    The timing wrapper's own cost counts as overhead."""
+    library = _library.lib()
+    timed = _TimedLibrary(library)
+    _library._library = timed  # objects made from now on call through it
+    try:
+        with voronka.Store.memory() as store:
+            for p in processes:
+                store.add_process(p)
+            store.append_events(frame)
+            for name, options in REPORT_CALLS:
+                method = getattr(store, name)
+                method(**options)
+                c_times, overheads = [], []
+                for _ in range(calls):
+                    timed.seconds = 0.0
+                    start = time.perf_counter()
+                    method(**options)  # the result is freed before the clock stops
+                    total = time.perf_counter() - start
+                    c_times.append(timed.seconds)
+                    overheads.append(total - timed.seconds)
+                print(f"{name}: C calls {statistics.median(c_times) * 1e6:,.1f} µs, Python "
+                      f"overhead median {statistics.median(overheads) * 1e6:,.1f} µs, "
+                      f"p90 {statistics.quantiles(overheads, n=10)[-1] * 1e6:,.1f} µs")
+    finally:
+        _library._library = library
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deals", type=int, default=1_000_000)
@@ -153,6 +215,8 @@ def run(args, scratch: Path) -> int:
                 store.add_process(p)
             store.append_events(frame.iloc[:events])
             bench_report_overhead(store, args.calls)
+        print(f"report overhead within each call, the first {events:,} events:")
+        bench_report_overhead_within(frame.iloc[:events], processes, args.calls)
     return 0
 
 

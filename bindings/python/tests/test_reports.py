@@ -375,6 +375,41 @@ def test_option_types_and_ranges_are_checked_before_the_c_call(store):
     assert str(info.value) == "spec: Object of type set is not JSON serializable"
 
 
+def test_a_repeated_spec_is_reused_and_still_checked():
+    from voronka import report as r
+    r._SPEC_CACHE.clear()
+    options = {"basis": "closed", "start": "2024-01-01", "end": "2025-01-01", "by": "owner"}
+    expected = {"history": {"filter": {"from": "1704067200000", "to": "1735689600000"},
+                            "breakdown": {"by": "OWNER"}, "basis": "CLOSED"}}
+    first = r.spec_json("history", options)
+    assert json.loads(first) == expected
+    assert len(r._SPEC_CACHE) == 1
+    assert r.spec_json("history", dict(options)) is first  # reused, not rebuilt
+    # Equal values of another type are another key: 1 == True, but only
+    # True is a flag.
+    assert json.loads(r.spec_json("durations", {"cumulative": True})) == \
+        {"durations": {"filter": {}, "cumulative": True}}
+    for _ in range(2):
+        with pytest.raises(voronka.InvalidArgumentError,
+                           match="cumulative: 1 is not True or False"):
+            r.spec_json("durations", {"cumulative": 1})
+    # An error is not kept, nor are options that could change (a list).
+    assert len(r._SPEC_CACHE) == 2
+    owners = ["anna"]
+    assert json.loads(r.spec_json("owners", {"owner": owners})) == \
+        {"owners": {"filter": {"owners": ["anna"]}}}
+    owners.append("boris")
+    assert json.loads(r.spec_json("owners", {"owner": owners})) == \
+        {"owners": {"filter": {"owners": ["anna", "boris"]}}}
+    assert len(r._SPEC_CACHE) == 2
+    # Bounded: a full cache starts over.
+    for days in range(r._SPEC_CACHE_SIZE + 10):
+        r.spec_json("snapshot", {"rotting_days": days})
+    assert 0 < len(r._SPEC_CACHE) <= r._SPEC_CACHE_SIZE
+    assert json.loads(r.spec_json("snapshot", {"rotting_days": 7})) == \
+        {"snapshot": {"filter": {}, "rotting_days": 7}}
+
+
 def test_times_as_floats_holding_milliseconds(store, events):
     # As a column of epoch ms with a missing value gives them (df.ts.max()).
     t = voronka.to_ms("2025-03-05")

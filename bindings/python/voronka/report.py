@@ -203,16 +203,40 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
     return {report: body}
 
 
+# spec() builds plain dicts without cycles: the check for them is not needed.
+_encode = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
+
+# A dashboard asks for the same report again and again, so the JSON of a
+# spec whose options are all plain values (text, numbers, flags; immutable)
+# is kept, and a repeated call skips the checks and the encoding. The key
+# holds each value's type: cumulative=1, an error, must not find the entry
+# of cumulative=True, which equals it.
+_PLAIN = frozenset({str, int, float, bool})
+_SPEC_CACHE: Dict[tuple, bytes] = {}
+_SPEC_CACHE_SIZE = 256
+
+
 def spec_json(report: Union[str, Mapping[str, Any]], options: Mapping[str, Any]) -> bytes:
     """JSON bytes of a spec: a report name with options, or a spec itself."""
-    if isinstance(report, Mapping):
+    # A name is the usual case, and far cheaper to test for than a Mapping.
+    if not isinstance(report, str) and isinstance(report, Mapping):
         if options:
             raise TypeError("options go inside a spec given as a mapping")
         try:
             return json.dumps(report).encode()
         except (TypeError, ValueError) as error:
             raise InvalidArgumentError(f"spec: {error}") from None
-    return json.dumps(spec(report, options)).encode()
+    types = tuple(map(type, options.values()))
+    if not _PLAIN.issuperset(types) or not isinstance(report, str):
+        return _encode(spec(report, options)).encode()
+    key = (report, tuple(options.items()), types)
+    text = _SPEC_CACHE.get(key)
+    if text is None:
+        text = _encode(spec(report, options)).encode()
+        if len(_SPEC_CACHE) >= _SPEC_CACHE_SIZE:
+            _SPEC_CACHE.clear()
+        _SPEC_CACHE[key] = text
+    return text
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)

@@ -126,7 +126,8 @@ class _InUse:
         store = self.store
         with store._idle:
             store._calls -= 1
-            if store._calls == 0:
+            # Only close() waits, and only once it has set _closing.
+            if store._calls == 0 and store._closing:
                 store._idle.notify_all()
 
 
