@@ -5,10 +5,11 @@
 // indexes the chunks (a few dozen small reads), then fills the arrays on two
 // threads, each reading through a small buffer that stays in cache: the
 // checksum runs on bytes just read, and the arrays grow by copying, never
-// zero-filled first.
+// zero-filled first, into memory that asks for huge pages.
 #include <algorithm>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include <google/protobuf/io/coded_stream.h>
 
 #include "ledger/access.hpp"
+#include "ledger/large_vector.hpp"
 #include "store/checkpoint.hpp"
 #include "store/crc32c.hpp"
 #include "store/format.hpp"
@@ -51,7 +53,14 @@ Target target(Array::Array id, Vector* v) {
   // Room to grow by an eighth: the ledger doubles a full column on the next
   // append, which would copy the whole state right after loading it. Room
   // that is never used costs address space, not memory.
-  return Target{id, sizeof(T), [v](size_t count) { v->reserve(count + count / 8); },
+  return Target{id, sizeof(T),
+                [v](size_t count) {
+                  if constexpr (std::is_same_v<Vector, ledger::LargeVector<T>>) {
+                    ledger::reserve_on_huge_pages(v, count + count / 8);
+                  } else {  // on the ordinary heap, not aligned for huge pages
+                    v->reserve(count + count / 8);
+                  }
+                },
                 [v](const char* bytes, size_t size) {
                   const auto* first = reinterpret_cast<const T*>(bytes);
                   v->insert(v->end(), first, first + size / sizeof(T));

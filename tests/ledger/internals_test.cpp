@@ -3,13 +3,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <numeric>
-#include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -23,6 +19,8 @@
 #include "ledger/large_vector.hpp"
 #include "ledger/opened_blocks.hpp"
 #include "ledger/timelines.hpp"
+
+#include "huge_pages_testing.hpp"
 
 namespace voronka::ledger {
 namespace {
@@ -121,37 +119,33 @@ TEST(Interner, AssignsDenseIdsAndFindsThemAgain) {
   EXPECT_EQ(interner.size(), reference.size());
 }
 
-// Whether the mapping that holds `address` carries the huge-page advice
-// ("hg" among its VmFlags); nullopt where /proc/self/smaps does not say.
-std::optional<bool> advised_huge_pages(const void* address) {
-  std::ifstream smaps("/proc/self/smaps");
-  const auto target = reinterpret_cast<uintptr_t>(address);
-  bool inside = false;
-  for (std::string line; std::getline(smaps, line);) {
-    uintptr_t begin = 0, end = 0;
-    char dash = 0;
-    std::istringstream header(line);
-    if (header >> std::hex >> begin >> dash >> end && dash == '-') {
-      inside = begin <= target && target < end;
-    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
-      return (line + " ").find(" hg ") != std::string::npos;
-    }
-  }
-  return std::nullopt;
-}
-
 TEST(LargeVector, LargeTablesAskForHugePagesAndColumnsDoNot) {
   constexpr size_t kSlots = 2 * LargePageAllocator<uint64_t>::kThreshold / sizeof(uint64_t);
   const LargeVector<uint64_t> table = zeroed_table<uint64_t>(kSlots);
   ASSERT_EQ(table.size(), kSlots);
   EXPECT_TRUE(std::all_of(table.begin(), table.end(), [](uint64_t v) { return v == 0; }));
   const LargeVector<uint64_t> column(kSlots, 0);
-  if (std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled")) {
-    EXPECT_EQ(advised_huge_pages(table.data()), true);
-    EXPECT_EQ(advised_huge_pages(column.data()), false);
+  if (testing::has_transparent_huge_pages()) {
+    EXPECT_EQ(testing::advised_huge_pages(table.data()), true);
+    EXPECT_EQ(testing::advised_huge_pages(column.data()), false);
   }
   const LargeVector<uint64_t> small = zeroed_table<uint64_t>(100);
   EXPECT_EQ(small, LargeVector<uint64_t>(100, 0));
+}
+
+TEST(LargeVector, ArraysReservedToBeFilledAskForHugePagesWhenLarge) {
+  constexpr size_t kLarge = LargePageAllocator<uint32_t>::kThreshold / sizeof(uint32_t);
+  LargeVector<uint32_t> large, small;
+  reserve_on_huge_pages(&large, kLarge);
+  reserve_on_huge_pages(&small, 1000);
+  EXPECT_TRUE(large.empty());
+  EXPECT_GE(large.capacity(), kLarge);
+  EXPECT_GE(small.capacity(), 1000u);
+  for (uint32_t i = 0; i < kLarge; ++i) large.push_back(i * 7);
+  for (uint32_t i = 0; i < kLarge; ++i) ASSERT_EQ(large[i], i * 7);
+  if (testing::has_transparent_huge_pages()) {
+    EXPECT_EQ(testing::advised_huge_pages(large.data()), true);
+  }
 }
 
 TEST(IdTable, FindsEveryIdAcrossGrowthIntoHugePages) {

@@ -5,10 +5,13 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
+#include "ledger/large_vector.hpp"
 #include "store/checkpoint.hpp"
 #include "store/crc32c.hpp"
 #include "store/event_id.hpp"
 #include "store_testing.hpp"
+
+#include "huge_pages_testing.hpp"
 
 namespace voronka::testing {
 namespace {
@@ -123,6 +126,42 @@ TEST_F(CheckpointTest, ACheckpointAtTheEndReplaysNothing) {
   EXPECT_TRUE(info.from_checkpoint);
   EXPECT_EQ(info.replayed_events, 0u);
   expect_same_ledger(store->ledger(), *full_replay());
+}
+
+TEST_F(CheckpointTest, LargeArraysLoadOntoHugePagesExactly) {
+  // 130,000 deals: the timelines' times and the event index pass 4 MiB,
+  // where the loader asks for huge pages.
+  GeneratorOptions options;
+  options.deals = 130'000;
+  const EventTable table = generate_events(options);
+  {
+    std::unique_ptr<Store> store;
+    ASSERT_TRUE(Store::open(path_, {}, &store));
+    add_generator_processes(*store);
+    std::vector<AppendResult> results;
+    ASSERT_TRUE(store->append(table.columns(), &results));
+    expect_all_accepted(results);
+    ASSERT_TRUE(store->checkpoint());
+  }
+  OpenInfo info;
+  std::unique_ptr<Store> store;
+  ASSERT_TRUE(Store::open(path_, {}, &store, &info));
+  ASSERT_TRUE(info.from_checkpoint);
+  EXPECT_EQ(info.replayed_events, 0u);
+  const ledger::Reader reader(store->ledger());
+  const auto& times = reader.state().timelines.raw_times();
+  const auto& event_slots = reader.state().events.slots();
+  constexpr size_t kLarge = ledger::LargePageAllocator<char>::kThreshold;
+  ASSERT_GE(times.capacity() * sizeof(times[0]), kLarge);
+  ASSERT_GE(event_slots.capacity() * sizeof(event_slots[0]), kLarge);
+  if (has_transparent_huge_pages()) {
+    EXPECT_EQ(advised_huge_pages(times.data()), true);
+    EXPECT_EQ(advised_huge_pages(event_slots.data()), true);
+  }
+  Ledger direct;
+  add_generator_processes(direct);
+  expect_all_accepted(direct.append(table.columns()));
+  expect_same_ledger(store->ledger(), direct);
 }
 
 TEST_F(CheckpointTest, AnEmptyStoreCheckpoints) {
