@@ -56,7 +56,7 @@ Target target(Array::Array id, Vector* v) {
   return Target{id, sizeof(T),
                 [v](size_t count) {
                   if constexpr (std::is_same_v<Vector, ledger::LargeVector<T>>) {
-                    ledger::reserve_on_huge_pages(v, count + count / 8);
+                    ledger::reserve_on_huge_pages(v, count, count / 8);
                   } else {  // on the ordinary heap, not aligned for huge pages
                     v->reserve(count + count / 8);
                   }

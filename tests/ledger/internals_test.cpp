@@ -133,18 +133,22 @@ TEST(LargeVector, LargeTablesAskForHugePagesAndColumnsDoNot) {
   EXPECT_EQ(small, LargeVector<uint64_t>(100, 0));
 }
 
-TEST(LargeVector, ArraysReservedToBeFilledAskForHugePagesWhenLarge) {
+TEST(LargeVector, ArraysReservedToBeFilledAskForHugePagesButNotTheirRoom) {
+  // 4 MiB to be filled and 4 MiB of room: only the first half is advised.
   constexpr size_t kLarge = LargePageAllocator<uint32_t>::kThreshold / sizeof(uint32_t);
   LargeVector<uint32_t> large, small;
-  reserve_on_huge_pages(&large, kLarge);
-  reserve_on_huge_pages(&small, 1000);
+  reserve_on_huge_pages(&large, kLarge, kLarge);
+  reserve_on_huge_pages(&small, 1000, 100);
   EXPECT_TRUE(large.empty());
-  EXPECT_GE(large.capacity(), kLarge);
-  EXPECT_GE(small.capacity(), 1000u);
-  for (uint32_t i = 0; i < kLarge; ++i) large.push_back(i * 7);
-  for (uint32_t i = 0; i < kLarge; ++i) ASSERT_EQ(large[i], i * 7);
+  EXPECT_GE(large.capacity(), 2 * kLarge);
+  EXPECT_GE(small.capacity(), 1100u);
+  for (uint32_t i = 0; i < 2 * kLarge; ++i) large.push_back(i * 7);
+  for (uint32_t i = 0; i < 2 * kLarge; ++i) ASSERT_EQ(large[i], i * 7);
   if (testing::has_transparent_huge_pages()) {
     EXPECT_EQ(testing::advised_huge_pages(large.data()), true);
+    EXPECT_EQ(testing::advised_huge_pages(large.data() + kLarge - 1), true);
+    EXPECT_EQ(testing::advised_huge_pages(large.data() + kLarge), false);
+    EXPECT_EQ(testing::advised_huge_pages(large.data() + 2 * kLarge - 1), false);
   }
 }
 

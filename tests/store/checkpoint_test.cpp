@@ -5,13 +5,12 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
+#include "huge_pages_testing.hpp"
 #include "ledger/large_vector.hpp"
 #include "store/checkpoint.hpp"
 #include "store/crc32c.hpp"
 #include "store/event_id.hpp"
 #include "store_testing.hpp"
-
-#include "huge_pages_testing.hpp"
 
 namespace voronka::testing {
 namespace {

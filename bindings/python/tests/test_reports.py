@@ -375,16 +375,24 @@ def test_option_types_and_ranges_are_checked_before_the_c_call(store):
     assert str(info.value) == "spec: Object of type set is not JSON serializable"
 
 
-def test_a_repeated_spec_is_reused_and_still_checked():
+def test_a_repeated_spec_is_reused_and_still_checked(store):
     from voronka import report as r
     r._SPEC_CACHE.clear()
-    options = {"basis": "closed", "start": "2024-01-01", "end": "2025-01-01", "by": "owner"}
+    options = {"basis": "closed", "start": "2024-01-01", "end": "2025-01-01", "by": "owner",
+               "as_of": None}
     expected = {"history": {"filter": {"from": "1704067200000", "to": "1735689600000"},
                             "breakdown": {"by": "OWNER"}, "basis": "CLOSED"}}
     first = r.spec_json("history", options)
     assert json.loads(first) == expected
+    assert first == r._encode(r.spec("history", options)).encode()
     assert len(r._SPEC_CACHE) == 1
     assert r.spec_json("history", dict(options)) is first  # reused, not rebuilt
+    # The store's methods go through it, and the report is the same.
+    report = store.history(**options).to_json()
+    assert len(r._SPEC_CACHE) == 1
+    r._SPEC_CACHE.clear()
+    assert store.history(**options).to_json() == report
+    assert len(r._SPEC_CACHE) == 1
     # Equal values of another type are another key: 1 == True, but only
     # True is a flag.
     assert json.loads(r.spec_json("durations", {"cumulative": True})) == \

@@ -207,11 +207,11 @@ def spec(report: str, options: Mapping[str, Any]) -> Dict[str, Any]:
 _encode = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
 
 # A dashboard asks for the same report again and again, so the JSON of a
-# spec whose options are all plain values (text, numbers, flags; immutable)
-# is kept, and a repeated call skips the checks and the encoding. The key
-# holds each value's type: cumulative=1, an error, must not find the entry
-# of cumulative=True, which equals it.
-_PLAIN = frozenset({str, int, float, bool})
+# spec whose options are all plain values (text, numbers, flags, None;
+# immutable) is kept, and a repeated call skips the checks and the
+# encoding. The key holds each value's type: cumulative=1, an error, must
+# not find the entry of cumulative=True, which equals it.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 _SPEC_CACHE: Dict[tuple, bytes] = {}
 _SPEC_CACHE_SIZE = 256
 
@@ -223,7 +223,7 @@ def spec_json(report: Union[str, Mapping[str, Any]], options: Mapping[str, Any])
         if options:
             raise TypeError("options go inside a spec given as a mapping")
         try:
-            return json.dumps(report).encode()
+            return json.dumps(report, separators=(",", ":")).encode()
         except (TypeError, ValueError) as error:
             raise InvalidArgumentError(f"spec: {error}") from None
     types = tuple(map(type, options.values()))
