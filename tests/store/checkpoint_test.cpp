@@ -35,17 +35,24 @@ class CheckpointTest : public ::testing::Test {
     }
   }
 
+  // Creates the store with the events of `table` and a checkpoint after
+  // them, and leaves it open in *store.
+  void write_checkpointed(const EventTable& table, std::unique_ptr<Store>* store) {
+    ASSERT_TRUE(Store::open(path_, {}, store));
+    add_generator_processes(**store);
+    std::vector<AppendResult> results;
+    ASSERT_TRUE((*store)->append(table.columns(), &results));
+    expect_all_accepted(results);
+    ASSERT_TRUE((*store)->checkpoint());
+    EXPECT_EQ((*store)->stats().checkpoint_events, table.size());
+  }
+
   // Writes the generated events and every_kind_of_event(), with a checkpoint
-  // after the generated ones; returns the ledger a full replay must equal.
+  // after the generated ones.
   void write_store_with_checkpoint() {
     std::unique_ptr<Store> store;
-    ASSERT_TRUE(Store::open(path_, {}, &store));
-    add_generator_processes(*store);
+    ASSERT_NO_FATAL_FAILURE(write_checkpointed(table_, &store));
     std::vector<AppendResult> results;
-    ASSERT_TRUE(store->append(table_.columns(), &results));
-    expect_all_accepted(results);
-    ASSERT_TRUE(store->checkpoint());
-    EXPECT_EQ(store->stats().checkpoint_events, table_.size());
     ASSERT_TRUE(store->append(events_, &results));
     expect_all_accepted(results);
   }
@@ -134,13 +141,8 @@ TEST_F(CheckpointTest, LargeArraysLoadOntoHugePagesExactly) {
   options.deals = 130'000;
   const EventTable table = generate_events(options);
   {
-    std::unique_ptr<Store> store;
-    ASSERT_TRUE(Store::open(path_, {}, &store));
-    add_generator_processes(*store);
-    std::vector<AppendResult> results;
-    ASSERT_TRUE(store->append(table.columns(), &results));
-    expect_all_accepted(results);
-    ASSERT_TRUE(store->checkpoint());
+    std::unique_ptr<Store> written;
+    ASSERT_NO_FATAL_FAILURE(write_checkpointed(table, &written));
   }
   OpenInfo info;
   std::unique_ptr<Store> store;
