@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 
 #include <google/protobuf/util/message_differencer.h>
 
@@ -51,6 +52,10 @@ class Events {
   }
   Events& lost(const std::string& deal, int64_t t, const std::string& reason) {
     next(deal, t).mutable_lost()->set_reason(reason);
+    return *this;
+  }
+  Events& reopened(const std::string& deal, int64_t t) {
+    next(deal, t).mutable_reopened();
     return *this;
   }
   Events& frozen(const std::string& deal, int64_t t) {
@@ -479,6 +484,57 @@ TEST(Snapshot, AmountsAgesOverdueRottingAndFrozen) {
   options.set_rotting_days(3);
   ASSERT_TRUE(snapshot(ledger, options, &r));
   EXPECT_EQ(r.stages(0).rotting(), 0u);
+}
+
+// A deal closed by the snapshot's instant is not open then, even when it
+// was reopened later; one reopened by then is; a close at the very instant
+// counts. The forecast's look-back window likewise takes a deal's close as
+// of its instant, from the window's first instant on.
+TEST(AsOf, ClosesAndReopeningsCountFromTheirInstant) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.add_process(
+      ProcessBuilder("p", v1::Process::MANUAL).stage("e").stage("f").definition()));
+  Events ev;
+  ev.opened("Again", at("2025-03-01"), "p", 1).lost("Again", at("2025-03-02"), "price");
+  ev.reopened("Again", at("2025-03-10")).lost("Again", at("2025-03-20"), "price");
+  ev.opened("Won", at("2025-03-01"), "p", 10).won("Won", at("2025-03-05"));
+  ev.opened("Back", at("2025-03-01"), "p", 100).lost("Back", at("2025-03-02"), "price");
+  ev.reopened("Back", at("2025-03-03"));
+  ev.into(ledger);
+
+  auto open_amount = [&](const char* as_of, int64_t ms_later = 0) {
+    v1::SnapshotOptions options;
+    options.mutable_filter()->set_as_of(at(as_of) + ms_later);
+    v1::SnapshotReport r;
+    EXPECT_TRUE(snapshot(ledger, options, &r));
+    return r.amount();
+  };
+  EXPECT_EQ(open_amount("2025-03-01T12:00:00Z"), 111);
+  EXPECT_EQ(open_amount("2025-03-02"), 10);  // lost at this very instant
+  EXPECT_EQ(open_amount("2025-03-05", -1), 110);
+  EXPECT_EQ(open_amount("2025-03-05"), 100);  // won at this very instant
+  EXPECT_EQ(open_amount("2025-03-09"), 100);  // Again is lost, to reopen tomorrow
+  EXPECT_EQ(open_amount("2025-03-12"), 101);
+  EXPECT_EQ(open_amount("2025-03-25"), 100);
+
+  // The forecast learns from the deals closed in its look-back window, as
+  // of its instant, and not from those closed before the window.
+  auto learned = [&](const char* as_of, uint32_t lookback_days) {
+    v1::ForecastOptions options;
+    options.mutable_filter()->set_as_of(at(as_of));
+    options.set_lookback_days(lookback_days);
+    v1::ForecastReport r;
+    EXPECT_TRUE(forecast(ledger, options, &r));
+    return r.stages(0).has_learned_probability()
+               ? std::optional(r.stages(0).learned_probability())
+               : std::nullopt;
+  };
+  // From 03-02: Again lost at the window's first instant, Won won; Back,
+  // also lost on 03-02, is open again.
+  EXPECT_EQ(learned("2025-03-09", 7), 0.5);
+  // From 03-05: Won closed at the window's first instant; Again is open.
+  EXPECT_EQ(learned("2025-03-12", 7), 1.0);
+  EXPECT_EQ(learned("2025-03-12", 6), std::nullopt);
 }
 
 // Learned probabilities and close months. The partial state keeps open deals
