@@ -81,7 +81,7 @@ void EventIndex::insert(const Key& key, uint64_t fingerprint) {
 }
 
 void EventIndex::grow(size_t capacity) {
-  LargeVector<uint64_t> bigger = zeroed_table<uint64_t>(capacity);
+  LargeVector<uint64_t> bigger(capacity);  // zeroed: every slot empty
   for (uint64_t slot : slots_) {
     if (slot == 0) continue;
     size_t i = hash_of_ref(slot & kRefMask) & (capacity - 1);

@@ -77,7 +77,7 @@ class IdTable {
   }
 
   void grow(size_t capacity) {
-    LargeVector<uint64_t> bigger = zeroed_table<uint64_t>(capacity);
+    LargeVector<uint64_t> bigger(capacity);  // zeroed: every slot empty
     for (uint64_t slot : slots_) {
       if (slot != 0) place(bigger, capacity - 1, slot);
     }

@@ -1,17 +1,21 @@
 // Vectors for the ledger's large columns and tables.
 //
-// Large arrays start on 2 MiB boundaries and fill whole 2 MiB pages, so
-// that where the system backs memory with transparent huge pages (THP
-// "always") an array sits on them: beyond a few megabytes the ledger's
-// lookups are random, and with 4 KiB pages nearly each one misses the TLB.
-// For its columns the library does not ask for huge pages itself (madvise)
-// but leaves it to the system's policy: where a VM's host backs guest memory
-// lazily, a huge page costs several times its 4 KiB pages to fault in (on
-// the development VM, importing the 1M-deal CSV took 10 s with the advice
-// on every array, 2.8-3.4 s without). Hash tables, a small share of the
-// memory and read at random, do ask: see zeroed_table(). So do arrays
-// written whole as soon as they are made, as a checkpoint's are loaded:
-// see reserve_on_huge_pages(). Small arrays use the ordinary heap.
+// Large arrays start on 2 MiB boundaries, fill whole 2 MiB pages and ask for
+// transparent huge pages (madvise), which the system gives where its policy
+// is "madvise" or "always" ("never" turns them off). Two costs make them
+// worth it. Beyond a few megabytes the ledger's lookups are random, and with
+// 4 KiB pages nearly each one misses the TLB, stalling the prefetches a bulk
+// import overlaps its lookups with. And faulting memory in costs far more
+// per 4 KiB page than per huge page on a VM: on the development VM, writing
+// 256 MiB of fresh memory took 0.8-1.0 s on 4 KiB pages (some 15 us a
+// fault) and 18-20 ms on huge pages, so the 1M-deal ingest took 2.7-3.5 s
+// with the advice on its hash tables only and 1.9-2.5 s with it on every
+// large array. The arrays fill from the front, so a huge page is faulted in
+// when it is about to fill; what is reserved beyond that costs address
+// space, not memory. (On an earlier VM of the same machine type a huge page
+// cost several times its 4 KiB pages to fault in, and the advice on every
+// array made the CSV import slower, 10 s against 3; such a system turns the
+// advice off with the "never" policy.) Small arrays use the ordinary heap.
 #ifndef VORONKA_LEDGER_LARGE_VECTOR_HPP_
 #define VORONKA_LEDGER_LARGE_VECTOR_HPP_
 
@@ -25,6 +29,23 @@
 
 namespace voronka::ledger {
 
+inline constexpr size_t kHugePageBytes = size_t{2} << 20;
+
+// Asks that the whole huge pages inside [data, data + bytes) be huge
+// (MADV_HUGEPAGE), for their pages not touched yet. Only advice: a failure
+// is harmless.
+inline void advise_huge_pages(void* data, size_t bytes) {
+#ifdef MADV_HUGEPAGE  // Linux
+  const auto begin = reinterpret_cast<uintptr_t>(data);
+  const uintptr_t first = (begin + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+  const uintptr_t last = (begin + bytes) / kHugePageBytes * kHugePageBytes;
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
 template <typename T>
 class LargePageAllocator {
  public:
@@ -37,9 +58,10 @@ class LargePageAllocator {
   T* allocate(size_t n) {
     const size_t bytes = n * sizeof(T);
     if (bytes < kThreshold) return static_cast<T*>(::operator new(bytes));
-    const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    void* p = std::aligned_alloc(kHugePage, rounded);
+    const size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    void* p = std::aligned_alloc(kHugePageBytes, rounded);
     if (p == nullptr) throw std::bad_alloc();
+    advise_huge_pages(p, rounded);
     return static_cast<T*>(p);
   }
 
@@ -57,63 +79,19 @@ class LargePageAllocator {
   }
 
   static constexpr size_t kThreshold = size_t{4} << 20;  // smaller arrays use the heap
-
-  // Asks that the whole huge pages among the first `bytes` of a large array
-  // (one placed on 2 MiB boundaries above) be huge (MADV_HUGEPAGE), for the
-  // pages not touched yet. Only advice: a failure is harmless.
-  static void advise_huge_pages(T* data, size_t bytes) {
-#ifdef MADV_HUGEPAGE  // Linux
-    const size_t whole = bytes / kHugePage * kHugePage;
-    if (whole != 0) madvise(data, whole, MADV_HUGEPAGE);
-#else
-    (void)data;
-    (void)bytes;
-#endif
-  }
-
- private:
-  static constexpr size_t kHugePage = size_t{2} << 20;
 };
 
 template <typename T>
 using LargeVector = std::vector<T, LargePageAllocator<T>>;
 
-// Asks for huge pages for the first `count` elements of a large array, in
-// whole huge pages (see LargePageAllocator::advise_huge_pages); a small
-// array is on the heap and is left alone.
+// Reserves room for `count` elements in a vector whose allocator a public
+// type fixes to the standard one (the results of an append), asking for
+// huge pages for the room when it is large, as a LargeVector's does.
 template <typename T>
-void ask_for_huge_pages(LargeVector<T>* v, size_t count) {
-  if (v->capacity() * sizeof(T) >= LargePageAllocator<T>::kThreshold) {
-    LargePageAllocator<T>::advise_huge_pages(v->data(), count * sizeof(T));
-  }
-}
-
-// A zeroed array of `count` elements for a hash table. A large one asks for
-// huge pages, unlike the columns: a table's lookups land anywhere in it, so
-// with 4 KiB pages nearly every one misses the TLB, and the page walks
-// stall the prefetches a bulk import overlaps its lookups with (the 1M-deal
-// ingest took a quarter less time with the advice).
-template <typename T>
-LargeVector<T> zeroed_table(size_t count) {
-  LargeVector<T> table;
-  table.reserve(count);
-  ask_for_huge_pages(&table, count);
-  table.resize(count, T{});
-  return table;
-}
-
-// Reserves room for `count` elements, about to be written in full, and
-// `room` more in an empty array; the first `count` ask for huge pages when
-// the array is large. Each of their pages fills as soon as it is faulted
-// in, so the cost that keeps the columns off huge pages (a page faulted in
-// long before it fills) does not arise, and there are 512 times fewer
-// faults: a checkpoint of 1M deals loaded in 88-100 ms with the advice,
-// 137-200 ms without. The room, filled one append at a time, keeps 4 KiB
-// pages as the columns do.
-template <typename T>
-void reserve_on_huge_pages(LargeVector<T>* v, size_t count, size_t room) {
-  v->reserve(count + room);
-  ask_for_huge_pages(v, count);
+void reserve_on_huge_pages(std::vector<T>* v, size_t count) {
+  v->reserve(count);
+  const size_t bytes = v->capacity() * sizeof(T);
+  if (bytes >= LargePageAllocator<T>::kThreshold) advise_huge_pages(v->data(), bytes);
 }
 
 }  // namespace voronka::ledger

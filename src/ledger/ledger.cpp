@@ -76,8 +76,13 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
                                        std::vector<uint32_t>* applied,
                                        const AppendProgress& progress = nullptr) {
   const size_t size = source.size();
-  std::vector<AppendResult> results(size);
-  if (applied) applied->clear();
+  std::vector<AppendResult> results;
+  reserve_on_huge_pages(&results, size);
+  results.resize(size);
+  if (applied) {
+    applied->clear();
+    reserve_on_huge_pages(applied, size);
+  }
   const LargeVector<uint32_t> order = batch_order(
       size, [&](size_t i) { return source.deal(i); },
       [&](size_t i) { return Moment{source.at(i), !source.opens(i)}; });

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <functional>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -54,13 +53,7 @@ Target target(Array::Array id, Vector* v) {
   // append, which would copy the whole state right after loading it. Room
   // that is never used costs address space, not memory.
   return Target{id, sizeof(T),
-                [v](size_t count) {
-                  if constexpr (std::is_same_v<Vector, ledger::LargeVector<T>>) {
-                    ledger::reserve_on_huge_pages(v, count, count / 8);
-                  } else {  // on the ordinary heap, not aligned for huge pages
-                    v->reserve(count + count / 8);
-                  }
-                },
+                [v](size_t count) { v->reserve(count + count / 8); },
                 [v](const char* bytes, size_t size) {
                   const auto* first = reinterpret_cast<const T*>(bytes);
                   v->insert(v->end(), first, first + size / sizeof(T));

@@ -119,37 +119,47 @@ TEST(Interner, AssignsDenseIdsAndFindsThemAgain) {
   EXPECT_EQ(interner.size(), reference.size());
 }
 
-TEST(LargeVector, LargeTablesAskForHugePagesAndColumnsDoNot) {
-  constexpr size_t kSlots = 2 * LargePageAllocator<uint64_t>::kThreshold / sizeof(uint64_t);
-  const LargeVector<uint64_t> table = zeroed_table<uint64_t>(kSlots);
-  ASSERT_EQ(table.size(), kSlots);
-  EXPECT_TRUE(std::all_of(table.begin(), table.end(), [](uint64_t v) { return v == 0; }));
-  const LargeVector<uint64_t> column(kSlots, 0);
-  if (testing::has_transparent_huge_pages()) {
-    EXPECT_EQ(testing::advised_huge_pages(table.data()), true);
-    EXPECT_EQ(testing::advised_huge_pages(column.data()), false);
-  }
-  const LargeVector<uint64_t> small = zeroed_table<uint64_t>(100);
-  EXPECT_EQ(small, LargeVector<uint64_t>(100, 0));
-}
-
-TEST(LargeVector, ArraysReservedToBeFilledAskForHugePagesButNotTheirRoom) {
-  // 4 MiB to be filled and 4 MiB of room: only the first half is advised.
+TEST(LargeVector, LargeArraysAskForHugePagesWhereverTheyGrow) {
+  // Past 4 MiB an array asks for huge pages over all it reserves, and again
+  // where growing moves it.
   constexpr size_t kLarge = LargePageAllocator<uint32_t>::kThreshold / sizeof(uint32_t);
-  LargeVector<uint32_t> large, small;
-  reserve_on_huge_pages(&large, kLarge, kLarge);
-  reserve_on_huge_pages(&small, 1000, 100);
-  EXPECT_TRUE(large.empty());
-  EXPECT_GE(large.capacity(), 2 * kLarge);
-  EXPECT_GE(small.capacity(), 1100u);
-  for (uint32_t i = 0; i < 2 * kLarge; ++i) large.push_back(i * 7);
-  for (uint32_t i = 0; i < 2 * kLarge; ++i) ASSERT_EQ(large[i], i * 7);
+  LargeVector<uint32_t> large;
+  large.reserve(kLarge);
+  const uint32_t* first = large.data();
+  for (uint32_t i = 0; i < 3 * kLarge; ++i) large.push_back(i * 7);
+  ASSERT_NE(large.data(), first);  // it moved
+  for (uint32_t i = 0; i < 3 * kLarge; ++i) ASSERT_EQ(large[i], i * 7);
+  const LargeVector<uint64_t> zeroed(kLarge, 0);
+  EXPECT_TRUE(std::all_of(zeroed.begin(), zeroed.end(), [](uint64_t v) { return v == 0; }));
   if (testing::has_transparent_huge_pages()) {
     EXPECT_EQ(testing::advised_huge_pages(large.data()), true);
-    EXPECT_EQ(testing::advised_huge_pages(large.data() + kLarge - 1), true);
-    EXPECT_EQ(testing::advised_huge_pages(large.data() + kLarge), false);
-    EXPECT_EQ(testing::advised_huge_pages(large.data() + 2 * kLarge - 1), false);
+    EXPECT_EQ(testing::advised_huge_pages(large.data() + large.capacity() - 1), true);
+    EXPECT_EQ(testing::advised_huge_pages(zeroed.data()), true);
   }
+  // Smaller arrays are on the ordinary heap.
+  LargeVector<uint32_t> small(1000, 3);
+  small.push_back(4);
+  EXPECT_EQ(small.size(), 1001u);
+  EXPECT_EQ(small.back(), 4u);
+}
+
+TEST(LargeVector, StandardVectorsReservedOnHugePagesAskForThemInside) {
+  // 16 MiB on the standard allocator, not aligned to huge pages: the whole
+  // huge pages inside it ask for them.
+  constexpr size_t kCount = 4 * LargePageAllocator<uint64_t>::kThreshold / sizeof(uint64_t);
+  std::vector<uint64_t> large;
+  reserve_on_huge_pages(&large, kCount);
+  EXPECT_TRUE(large.empty());
+  ASSERT_GE(large.capacity(), kCount);
+  for (uint64_t i = 0; i < kCount; ++i) large.push_back(i * 3);
+  for (uint64_t i = 0; i < kCount; ++i) ASSERT_EQ(large[i], i * 3);
+  if (testing::has_transparent_huge_pages()) {
+    EXPECT_EQ(testing::advised_huge_pages(large.data() + kCount / 2), true);
+  }
+  std::vector<uint64_t> small{1, 2};
+  reserve_on_huge_pages(&small, 100);
+  EXPECT_GE(small.capacity(), 100u);
+  EXPECT_EQ(small, (std::vector<uint64_t>{1, 2}));
 }
 
 TEST(IdTable, FindsEveryIdAcrossGrowthIntoHugePages) {

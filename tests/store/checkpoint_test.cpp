@@ -136,7 +136,7 @@ TEST_F(CheckpointTest, ACheckpointAtTheEndReplaysNothing) {
 
 TEST_F(CheckpointTest, LargeArraysLoadOntoHugePagesExactly) {
   // 130,000 deals: the timelines' times and the event index pass 4 MiB,
-  // where the loader asks for huge pages.
+  // where arrays ask for huge pages.
   GeneratorOptions options;
   options.deals = 130'000;
   const EventTable table = generate_events(options);
