@@ -286,6 +286,33 @@ def test_unicode_and_empty_batches():
         assert str(info.value) == "deal D: event 4: owner '\\xed\\xbf\\xbf' is not valid UTF-8 text"
 
 
+def test_text_packed_by_chunks_reads_the_same_across_their_edges(monkeypatch):
+    """Text columns are packed a chunk of rows at a time; with chunks of two
+    rows, every kind of value lands on both sides of a chunk's edge."""
+    monkeypatch.setattr(voronka._columns, "_PACK_ROWS", 2)
+    frame = pd.DataFrame({
+        "event_id": ["1", "2", "3", "4", "5", "6", "7"],
+        "deal_id": ["A", "B", "C", "a\0b", "E", "F", "G"],
+        "process": "sale",
+        "ts": MARCH_3_9H,
+        "kind": "opened",
+        "owner": ["Анна", "", "bo", "x", "\ud800", "long " * 100, "z\0"],
+    })
+    with voronka.Store.memory() as s:
+        s.add_process(DATA / "sale.json")
+        r = s.append_events(frame)
+        assert r.accepted == 4
+        assert r.rejects.to_dict("records") == [
+            {"row": 3, "status": "invalid argument",
+             "error": "deal_id: 'a\\0b' holds a NUL character"},
+            {"row": 4, "status": "invalid argument",
+             "error": "deal E: event 5: owner '\\xed\\xa0\\x80' is not valid UTF-8 text"},
+            {"row": 6, "status": "invalid argument",
+             "error": "owner: 'z\\0' holds a NUL character"},
+        ]
+        assert [s.deal(d).owner for d in "ABCF"] == ["Анна", "", "bo", "long " * 100]
+
+
 def test_bytes_are_read_as_utf_8_text():
     # As some database drivers give text: the bytes' text, never "b'...'".
     with voronka.Store.memory() as s:

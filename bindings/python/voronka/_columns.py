@@ -177,15 +177,34 @@ def _as_given(error: UnicodeError) -> Tuple[bytes, int]:
 codecs.register_error("voronka-as-given", _as_given)
 
 
+# Rows packed at a time. The list, text and bytes a chunk passes through
+# are small enough for malloc to reuse from one chunk to the next, where
+# those of millions of rows are fresh memory to fault in: on a VM charging
+# some 15 us a 4 KiB page, a column of 4.79M ids packed in 1.0-1.4 s whole
+# and in 0.5-0.7 s by chunks.
+_PACK_ROWS = 1 << 16
+
+
 def _pack(values: np.ndarray, keep: List[Any]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pointers to each text's NUL-terminated UTF-8, packed end to end in one
-    buffer (so one long note does not widen every row), with masks of the
-    empty texts and of those holding a NUL, which C would cut short (they
-    point to an empty string)."""
+    buffer per chunk of rows (so one long note does not widen every row),
+    with masks of the empty texts and of those holding a NUL, which C would
+    cut short (they point to an empty string)."""
+    n = len(values)
+    pointers = np.empty(n, dtype=np.uint64)
+    empty = np.empty(n, dtype=bool)
+    nul = np.empty(n, dtype=bool)
+    for start in range(0, n, _PACK_ROWS):
+        rows = slice(start, start + _PACK_ROWS)
+        pointers[rows], empty[rows], nul[rows] = _pack_chunk(values[rows], keep)
+    return pointers, empty, nul
+
+
+def _pack_chunk(values: np.ndarray, keep: List[Any]
+                ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_pack() of some rows, into one buffer."""
     n = len(values)
     nul = np.zeros(n, dtype=bool)
-    if n == 0:
-        return np.zeros(0, dtype=np.uint64), nul, nul
     joined = "\0".join(values.tolist()) + "\0"
     if joined.count("\0") != n:
         nul = pd.Series(values, dtype=object).str.contains("\0", regex=False).to_numpy(bool)
