@@ -15,8 +15,8 @@ int64_t Histogram::bucket_value(uint32_t bucket) {
 
 void Histogram::merge(const Histogram& other) {
   if (other.count_ == 0) return;
-  if (other.buckets_.size() > buckets_.size()) buckets_.resize(other.buckets_.size(), 0);
-  for (size_t i = 0; i < other.buckets_.size(); ++i) buckets_[i] += other.buckets_[i];
+  if (other.size_ > size_) resize(other.size_);
+  for (size_t i = 0; i < other.size_; ++i) buckets_[i] += other.buckets_[i];
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
   count_ += other.count_;
@@ -61,7 +61,7 @@ Histogram Histogram::from_proto(const v1::Histogram& in) {
   for (const auto& [bucket, n] : in.buckets()) top = std::max(top, bucket + 1);
   // A hostile state cannot make us allocate more than the layout's buckets.
   top = std::min<uint32_t>(top, static_cast<uint32_t>((64 - kSubBits + 1) * kSub));
-  h.buckets_.assign(top, 0);
+  h.resize(top);
   for (const auto& [bucket, n] : in.buckets()) {
     if (bucket < top) h.buckets_[bucket] += n;
   }
