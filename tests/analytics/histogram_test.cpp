@@ -65,5 +65,29 @@ TEST(Histogram, QuantilesOfRandomDurationsWithinOnePercent) {
   EXPECT_EQ(a.sum(), h.sum());
 }
 
+// A histogram grown by a merge or loaded from a state keeps every bucket
+// when a smaller value is added to it afterwards.
+TEST(Histogram, MergedAndLoadedKeepTheirBucketsOnAdd) {
+  Histogram large;
+  large.add(1'000'000);
+  const uint32_t bucket = Histogram::bucket_of(1'000'000);
+  ASSERT_GT(bucket, Histogram::bucket_of(3));
+
+  Histogram merged;
+  merged.merge(large);
+  v1::Histogram proto;
+  large.to_proto(&proto);
+  Histogram loaded = Histogram::from_proto(proto);
+  for (Histogram* h : {&merged, &loaded}) {
+    h->add(3);
+    v1::Histogram out;
+    h->to_proto(&out);
+    EXPECT_EQ(out.count(), 2u);
+    ASSERT_EQ(out.buckets().size(), 2u);
+    EXPECT_EQ(out.buckets().at(bucket), 1u);
+    EXPECT_EQ(out.buckets().at(3), 1u);
+  }
+}
+
 }  // namespace
 }  // namespace voronka::analytics
