@@ -49,11 +49,13 @@ std::optional<v1::Activity::Kind> parse_activity(std::string_view name);
 // Marks an absent value in an amount column.
 inline constexpr int64_t kNoAmount = std::numeric_limits<int64_t>::min();
 
-// A column of text: string_views, or NUL-terminated C strings (a NULL
-// pointer reads as empty). C strings are measured as they are read, so a
-// batch handed over from C is neither copied nor converted first: for a
-// batch of millions of events that conversion would allocate, and fault in,
-// sixteen bytes per cell.
+// A column of text: string_views; NUL-terminated C strings (a NULL pointer
+// reads as empty); or packed cells, the form a file reader gives. C strings
+// are measured as they are read, so a batch handed over from C is neither
+// copied nor converted first: for a batch of millions of events that
+// conversion would allocate, and fault in, sixteen bytes per cell. A packed
+// cell takes eight: a text's place in one large text, with the few texts
+// that lie elsewhere listed apart.
 class TextColumn {
  public:
   TextColumn() = default;
@@ -72,6 +74,27 @@ class TextColumn {
     return column;
   }
 
+  // Packed cells: each is pack(offset, length) of a text at `base + offset`,
+  // or elsewhere_cell(i) of the text `elsewhere[i]`.
+  static TextColumn packed(const char* base, const uint64_t* cells, size_t size,
+                           std::span<const std::string_view> elsewhere) {
+    TextColumn column;
+    column.base_ = base;
+    column.cells_ = cells;
+    column.elsewhere_ = elsewhere.data();
+    column.size_ = size;
+    return column;
+  }
+  // The cell of a text at `offset` from the base of `length` bytes, when
+  // both fit (offsets below 512 GiB, lengths below 16 MiB).
+  static std::optional<uint64_t> pack(uint64_t offset, uint64_t length) {
+    if (offset >= kMaxPackedOffset || length >= kMaxPackedLength) return std::nullopt;
+    return offset << kLengthBits | length;
+  }
+  // The cell of the text `elsewhere[index]`.
+  static uint64_t elsewhere_cell(uint64_t index) { return kElsewhere | index; }
+  static bool is_elsewhere(uint64_t cell) { return (cell & kElsewhere) != 0; }
+
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   // Rows [offset, offset + count), as std::span::subspan.
@@ -79,18 +102,32 @@ class TextColumn {
     TextColumn column = *this;
     if (views_ != nullptr) column.views_ += offset;
     if (strings_ != nullptr) column.strings_ += offset;
+    if (cells_ != nullptr) column.cells_ += offset;
     column.size_ = count;
     return column;
   }
   std::string_view operator[](size_t row) const {
     if (views_ != nullptr) return views_[row];
+    if (cells_ != nullptr) {
+      const uint64_t cell = cells_[row];
+      if (is_elsewhere(cell)) return elsewhere_[cell & ~kElsewhere];
+      return {base_ + (cell >> kLengthBits), cell & (kMaxPackedLength - 1)};
+    }
     const char* s = strings_[row];
     return s != nullptr ? std::string_view(s, std::strlen(s)) : std::string_view();
   }
 
  private:
+  static constexpr int kLengthBits = 24;
+  static constexpr uint64_t kMaxPackedLength = uint64_t{1} << kLengthBits;
+  static constexpr uint64_t kMaxPackedOffset = uint64_t{1} << (63 - kLengthBits);
+  static constexpr uint64_t kElsewhere = uint64_t{1} << 63;
+
   const std::string_view* views_ = nullptr;
   const char* const* strings_ = nullptr;
+  const char* base_ = nullptr;
+  const uint64_t* cells_ = nullptr;
+  const std::string_view* elsewhere_ = nullptr;
   size_t size_ = 0;
 };
 

@@ -227,6 +227,20 @@ class CsvReader {
     d_->rejects.push_back(CsvReject{record.line, std::string(record.text), std::move(error)});
   }
 
+  // A field's packed cell: where it lies in the text, or its place among the
+  // column's texts listed elsewhere.
+  uint64_t cell_of(Column column, std::string_view value) {
+    if (value.empty()) return 0;
+    const auto text = reinterpret_cast<uintptr_t>(d_->text.data());
+    const auto field = reinterpret_cast<uintptr_t>(value.data());
+    if (field >= text && field - text <= d_->text.size()) {
+      if (const auto cell = TextColumn::pack(field - text, value.size())) return *cell;
+    }
+    std::vector<std::string_view>& elsewhere = d_->elsewhere[column];
+    elsewhere.push_back(value);
+    return TextColumn::elsewhere_cell(elsewhere.size() - 1);
+  }
+
   const CsvOptions& options_;
   EventFileBuilder::Data* d_;
   size_t width_ = 0;                      // fields per row
@@ -288,7 +302,17 @@ void CsvReader::take_second_half(EventFileBuilder::Data&& second, size_t first_r
     column->append_window(first_row, second_rows);
   };
   for (size_t column = 0; column < kColumnCount; ++column) {
-    join(&d_->text_columns[column], second.text_columns[column], std::string_view());
+    // The second half numbered the texts it listed elsewhere from 0.
+    if (const size_t listed = d_->elsewhere[column].size(); !second.elsewhere[column].empty()) {
+      RowColumn<uint64_t>& cells = second.text_columns[column];
+      for (size_t row = 0; row < cells.size(); ++row) {
+        if (TextColumn::is_elsewhere(cells[row])) cells.mutable_data()[row] += listed;
+      }
+      d_->elsewhere[column].insert(d_->elsewhere[column].end(),
+                                   second.elsewhere[column].begin(),
+                                   second.elsewhere[column].end());
+    }
+    join(&d_->text_columns[column], second.text_columns[column], uint64_t{0});
   }
   join(&d_->amount, second.amount, kNoAmount);
   amounts_ = !d_->amount.empty();
@@ -516,9 +540,9 @@ void CsvReader::read_row(const CsvRecord& record) {
     auto& values = d_->text_columns[column];
     if (values.empty()) {
       if (value.empty()) continue;
-      values.resize(row, std::string_view());
+      values.resize(row, uint64_t{0});  // an empty text
     }
-    values.push_back(value);
+    values.push_back(cell_of(column, value));
   }
   if (!amounts_ && amount != kNoAmount) {
     amounts_ = true;

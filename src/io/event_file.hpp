@@ -29,8 +29,13 @@ struct EventFile::Data {
   std::string_view header;
 
   // One entry per event. A text column the file lacks, or that is empty on
-  // every row, stays empty: the ledger reads that as "not used".
-  std::array<Column<std::string_view>, io::kColumnCount> text_columns;
+  // every row, stays empty: the ledger reads that as "not used". Its cells
+  // are TextColumn's packed ones, half the size of views: the columns of a
+  // file of millions of rows are most of the memory reading it takes, and on
+  // a VM fresh memory is costly to fault in. A field the cell cannot place
+  // in `text` (one unescaped into the arena) is listed in `elsewhere`.
+  std::array<Column<uint64_t>, io::kColumnCount> text_columns;
+  std::array<std::vector<std::string_view>, io::kColumnCount> elsewhere;
   Column<int64_t> at;
   Column<EventKind> kind;
   Column<int64_t> amount;  // empty like a text column when unused

@@ -58,6 +58,7 @@ class RowColumn {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   const T* data() const { return data_; }
+  T* mutable_data() { return data_; }
   const T* begin() const { return data_; }
   const T* end() const { return data_ + size_; }
   const T& operator[](size_t row) const { return data_[row]; }

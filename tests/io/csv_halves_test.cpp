@@ -113,6 +113,25 @@ TEST(CsvHalves, AColumnUsedOnlyInOneHalf) {
   EXPECT_TRUE(b.columns().amount.empty());
 }
 
+TEST(CsvHalves, UnescapedTextsInBothHalves) {
+  // A field with doubled quotes is unescaped into memory of its own and
+  // listed apart from the fields read in place; each half lists its own.
+  std::string text(kHeader);
+  for (int i = 0; i < 20; ++i) {
+    const std::string n = std::to_string(i);
+    text += n + ",D" + n + ",2025-01-02,field_set,,,k,\"say \"\"" + n + "\"\"\"\n";
+    text += n + "b,D" + n + ",2025-01-03,field_set,,,k,plain " + n + "\n";
+  }
+  const EventFile file = read(text, kHalves);
+  expect_same(file, read(text, kWhole));
+  ASSERT_EQ(file.size(), 40u);
+  const TextColumn value = file.columns().value;
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(value[2 * i], "say \"" + std::to_string(i) + "\"");
+    EXPECT_EQ(value[2 * i + 1], "plain " + std::to_string(i));
+  }
+}
+
 TEST(CsvHalves, AMiddleInsideQuotesReadsOn) {
   // The middle falls inside a quoted value of many lines: the second half's
   // guess is wrong and the text must still read as one row.

@@ -120,6 +120,22 @@ TEST(CsvReader, ReadsQuotedFields) {
   EXPECT_EQ(file.row(1), "2,D1,,2025-01-02,lost,,,,,\"too\nexpensive, \"\"really\"\"\",,");
 }
 
+TEST(CsvReader, ReadsAFieldTooLongToBePlacedInItsCell) {
+  // A column's cell places a field of up to 16 MiB - 1 bytes in the text;
+  // a longer one is listed apart, and reads back the same.
+  const std::string longest((size_t{1} << 24) - 1, 'a'), longer(size_t{1} << 24, 'b');
+  const EventFile file = parse_ok(std::string(kHeader) +
+                                  "1,D1,,2025-01-02,field_set,,,,,,note," + longest + "\n" +
+                                  "2,D1,,2025-01-03,field_set,,,,,,note," + longer + "\n" +
+                                  "3,D1,,2025-01-04,field_set,,,,,,note,short\n");
+  ASSERT_EQ(file.size(), 3u);
+  const EventColumns c = file.columns();
+  EXPECT_EQ(c.value[0], longest);
+  EXPECT_EQ(c.value[1], longer);
+  EXPECT_EQ(c.value[2], "short");
+  EXPECT_EQ(c.value[1].data(), file.row(1).data() + file.row(1).size() - longer.size());
+}
+
 TEST(CsvReader, SkipsBlankLinesAndReadsALastLineWithoutLineEnd) {
   const EventFile file = parse_ok(
       "\n"

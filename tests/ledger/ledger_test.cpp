@@ -552,6 +552,39 @@ TEST(TextColumn, ReadsViewsOrCStrings) {
   EXPECT_TRUE(TextColumn().empty());
 }
 
+TEST(TextColumn, ReadsPackedCells) {
+  const std::string_view base = "xxabcyy";
+  const std::string_view elsewhere[] = {"far", "away"};
+  const uint64_t cells[] = {*TextColumn::pack(2, 3), 0, TextColumn::elsewhere_cell(1),
+                            *TextColumn::pack(7, 0), TextColumn::elsewhere_cell(0)};
+  const TextColumn column = TextColumn::packed(base.data(), cells, 5, elsewhere);
+  ASSERT_EQ(column.size(), 5u);
+  EXPECT_EQ(column[0], "abc");
+  EXPECT_EQ(column[0].data(), base.data() + 2);  // read in place, not copied
+  EXPECT_EQ(column[1], "");
+  EXPECT_EQ(column[2], "away");
+  EXPECT_EQ(column[3], "");
+  EXPECT_EQ(column[4], "far");
+  const TextColumn tail = column.subspan(2, 3);
+  ASSERT_EQ(tail.size(), 3u);
+  EXPECT_EQ(tail[0], "away");  // an index elsewhere counts from the list's start
+  EXPECT_EQ(tail[2], "far");
+
+  // Offsets below 2^39 and lengths below 2^24 fit; the rest is listed elsewhere.
+  constexpr uint64_t kLastOffset = (uint64_t{1} << 39) - 1, kLastLength = (uint64_t{1} << 24) - 1;
+  const auto last = TextColumn::pack(kLastOffset, kLastLength);
+  ASSERT_TRUE(last.has_value());
+  EXPECT_FALSE(TextColumn::is_elsewhere(*last));
+  const std::string long_text(kLastLength + 1, 'x');
+  const uint64_t long_cells[] = {*TextColumn::pack(1, kLastLength)};
+  const TextColumn longest = TextColumn::packed(long_text.data(), long_cells, 1, {});
+  EXPECT_EQ(longest[0].data(), long_text.data() + 1);
+  EXPECT_EQ(longest[0].size(), kLastLength);
+  EXPECT_FALSE(TextColumn::pack(kLastOffset + 1, 0).has_value());
+  EXPECT_FALSE(TextColumn::pack(0, kLastLength + 1).has_value());
+  EXPECT_TRUE(TextColumn::is_elsewhere(TextColumn::elsewhere_cell(0)));
+}
+
 // A batch of C strings (NULL where a row has no text), as the C API passes
 // it, makes the same ledger as the same batch of views. The rows are
 // reversed, so each deal's events come newest first and the ledger reads the
