@@ -233,7 +233,9 @@ class CsvReader {
     if (value.empty()) return 0;
     const auto text = reinterpret_cast<uintptr_t>(d_->text.data());
     const auto field = reinterpret_cast<uintptr_t>(value.data());
-    if (field >= text && field - text <= d_->text.size()) {
+    // Wholly inside the text: an arena block could start right at its end.
+    if (field >= text && field - text < d_->text.size() &&
+        value.size() <= d_->text.size() - (field - text)) {
       if (const auto cell = TextColumn::pack(field - text, value.size())) return *cell;
     }
     std::vector<std::string_view>& elsewhere = d_->elsewhere[column];
