@@ -305,14 +305,14 @@ void CsvReader::take_second_half(EventFileBuilder::Data&& second, size_t first_r
   };
   for (size_t column = 0; column < kColumnCount; ++column) {
     // The second half numbered the texts it listed elsewhere from 0.
-    if (const size_t listed = d_->elsewhere[column].size(); !second.elsewhere[column].empty()) {
+    std::vector<std::string_view>& listed = d_->elsewhere[column];
+    if (!second.elsewhere[column].empty()) {
       RowColumn<uint64_t>& cells = second.text_columns[column];
       for (size_t row = 0; row < cells.size(); ++row) {
-        if (TextColumn::is_elsewhere(cells[row])) cells.mutable_data()[row] += listed;
+        if (TextColumn::is_elsewhere(cells[row])) cells.mutable_data()[row] += listed.size();
       }
-      d_->elsewhere[column].insert(d_->elsewhere[column].end(),
-                                   second.elsewhere[column].begin(),
-                                   second.elsewhere[column].end());
+      listed.insert(listed.end(), second.elsewhere[column].begin(),
+                    second.elsewhere[column].end());
     }
     join(&d_->text_columns[column], second.text_columns[column], uint64_t{0});
   }

@@ -33,7 +33,8 @@ struct EventFile::Data {
   // are TextColumn's packed ones, half the size of views: the columns of a
   // file of millions of rows are most of the memory reading it takes, and on
   // a VM fresh memory is costly to fault in. A field the cell cannot place
-  // in `text` (one unescaped into the arena) is listed in `elsewhere`.
+  // in `text` (one unescaped into the arena, or one of 16 MiB or more) is
+  // listed in `elsewhere`.
   std::array<Column<uint64_t>, io::kColumnCount> text_columns;
   std::array<std::vector<std::string_view>, io::kColumnCount> elsewhere;
   Column<int64_t> at;
