@@ -136,12 +136,12 @@ void BM_CxxStoreAppendColumns(benchmark::State& state) {
     state.PauseTiming();
     auto store = cxx_store();
     state.ResumeTiming();
-    std::vector<voronka::AppendResult> results;
+    voronka::BatchResult results;
     if (auto s = store->append(batch.table.columns(), &results); !s) {
       state.SkipWithError(s.to_string().c_str());
     }
     state.PauseTiming();
-    results.clear();
+    results = {};
     store.reset();
     state.ResumeTiming();
   }
@@ -172,7 +172,7 @@ void BM_CApiShareOfCxx(benchmark::State& state) {
   };
   auto time_cxx = [&] {
     auto store = cxx_store();
-    std::vector<voronka::AppendResult> results;
+    voronka::BatchResult results;
     const auto start = Clock::now();
     const voronka::Status s = store->append(batch.table.columns(), &results);
     const double elapsed = seconds_since(start);

@@ -35,10 +35,8 @@ std::unique_ptr<voronka::Ledger> empty_ledger() {
   return ledger;
 }
 
-void count_rejected(benchmark::State& state, const std::vector<voronka::AppendResult>& results) {
-  size_t rejected = 0;
-  for (const auto& r : results) rejected += r.outcome == voronka::Outcome::kRejected;
-  if (rejected != 0) state.SkipWithError("generated events were rejected");
+void count_rejected(benchmark::State& state, const voronka::BatchResult& results) {
+  if (results.rejected() != 0) state.SkipWithError("generated events were rejected");
 }
 
 // Columnar batch append, the bulk-import path.

@@ -88,12 +88,10 @@ std::unique_ptr<Store> create(const std::string& path, Durability durability) {
 // Appends rows [begin, end) in batches; false when something was rejected.
 bool append_rows(Store& store, const EventColumns& columns, size_t begin, size_t end,
                  size_t batch) {
-  std::vector<voronka::AppendResult> results;
+  voronka::BatchResult results;
   for (size_t at = begin; at < end; at += batch) {
     if (!store.append(slice(columns, at, std::min(batch, end - at)), &results)) return false;
-    for (const auto& r : results) {
-      if (r.outcome != voronka::Outcome::kAccepted) return false;
-    }
+    if (results.accepted() != results.size()) return false;
   }
   return true;
 }

@@ -56,7 +56,7 @@ int main() {
     if (d == 1) add(2).mutable_lost()->set_reason("price");
     if (d >= 2) add(1).mutable_lost()->set_reason("no_response");
   }
-  std::vector<voronka::AppendResult> results;
+  voronka::BatchResult results;
   if (auto s = store->append(events, &results); !s) return fail(s);
   for (const auto& r : results) {
     if (r.outcome != voronka::Outcome::kAccepted) return fail(r.status);

@@ -138,7 +138,7 @@ class RejectsWriter {
   void add(const CsvReject& reject);
   // The reader's rejects of `file`, and the rows whose append the ledger
   // rejected: `results` as Ledger::append(file.columns()) returned them.
-  void add(const EventFile& file, std::span<const AppendResult> results);
+  void add(const EventFile& file, const BatchResult& results);
 
   size_t size() const { return entries_.size(); }
   Status write(std::ostream& out) const;

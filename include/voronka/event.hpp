@@ -6,6 +6,7 @@
 #ifndef VORONKA_EVENT_HPP_
 #define VORONKA_EVENT_HPP_
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -15,6 +16,7 @@
 #include <span>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "voronka/status.hpp"
 #include "voronka/v1/event.pb.h"
@@ -177,6 +179,76 @@ struct AppendResult {
   Outcome outcome = Outcome::kAccepted;
   Status status;  // OK unless rejected
 };
+
+// The outcome of each event of a batch append, by the event's index in the
+// batch. It keeps one byte per event and the statuses of the rejected events
+// apart: a batch of millions of events is nearly all accepted, and an
+// AppendResult per event would be 16 bytes each to write and hold.
+// Iterating it yields each event's AppendResult (a copy).
+class BatchResult {
+ public:
+  // An event that was not recorded, and why.
+  struct Rejection {
+    size_t event = 0;  // index in the batch
+    Status status;
+  };
+  class Iterator;
+
+  BatchResult() = default;
+  // `outcomes[i]` is event i's; `rejections` holds one entry, in any order,
+  // for each event whose outcome is kRejected.
+  BatchResult(std::vector<Outcome> outcomes, std::vector<Rejection> rejections);
+  // A batch of `size` events all rejected with `status`.
+  static BatchResult all_rejected(size_t size, const Status& status);
+
+  size_t size() const { return outcomes_.size(); }
+  bool empty() const { return outcomes_.empty(); }
+  Outcome outcome(size_t event) const { return outcomes_[event]; }
+  std::span<const Outcome> outcomes() const { return outcomes_; }
+  // Why `event` was rejected; OK when it was not.
+  const Status& status(size_t event) const;
+  AppendResult operator[](size_t event) const { return {outcome(event), status(event)}; }
+  Iterator begin() const;
+  Iterator end() const;
+
+  // The rejected events, in batch order.
+  std::span<const Rejection> rejections() const { return rejections_; }
+  size_t accepted() const { return size() - duplicates_ - rejections_.size(); }
+  size_t duplicates() const { return duplicates_; }
+  size_t rejected() const { return rejections_.size(); }
+
+ private:
+  std::vector<Outcome> outcomes_;
+  std::vector<Rejection> rejections_;
+  size_t duplicates_ = 0;
+};
+
+class BatchResult::Iterator {
+ public:
+  using value_type = AppendResult;
+  using difference_type = std::ptrdiff_t;
+
+  Iterator() = default;
+  Iterator(const BatchResult* result, size_t event) : result_(result), event_(event) {}
+  AppendResult operator*() const { return (*result_)[event_]; }
+  Iterator& operator++() {
+    ++event_;
+    return *this;
+  }
+  Iterator operator++(int) {
+    Iterator before = *this;
+    ++event_;
+    return before;
+  }
+  bool operator==(const Iterator& other) const { return event_ == other.event_; }
+
+ private:
+  const BatchResult* result_ = nullptr;
+  size_t event_ = 0;
+};
+
+inline BatchResult::Iterator BatchResult::begin() const { return Iterator(this, 0); }
+inline BatchResult::Iterator BatchResult::end() const { return Iterator(this, size()); }
 
 }  // namespace voronka
 

@@ -69,15 +69,14 @@ class Ledger {
 
   // Appends one event.
   AppendResult append(const v1::Event& event);
-  // Appends a batch: results[i] is the outcome of events[i]. When `applied`
-  // is given it receives the indexes of the accepted events in the order they
-  // were applied (each deal's events in time order), the order in which a
-  // log must replay them.
-  std::vector<AppendResult> append(std::span<const v1::Event> events,
-                                   std::vector<uint32_t>* applied = nullptr);
-  std::vector<AppendResult> append(const EventColumns& events,
-                                   std::vector<uint32_t>* applied = nullptr,
-                                   const AppendProgress& progress = nullptr);
+  // Appends a batch: the result's outcome(i) is that of events[i]. When
+  // `applied` is given it receives the indexes of the accepted events in the
+  // order they were applied (each deal's events in time order), the order in
+  // which a log must replay them.
+  BatchResult append(std::span<const v1::Event> events,
+                     std::vector<uint32_t>* applied = nullptr);
+  BatchResult append(const EventColumns& events, std::vector<uint32_t>* applied = nullptr,
+                     const AppendProgress& progress = nullptr);
 
   // The current state of a deal; kNotFound when no deal has the key.
   Status find_deal(std::string_view key, v1::DealState* out) const;

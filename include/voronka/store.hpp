@@ -11,7 +11,7 @@
 //   voronka::OpenInfo info;
 //   if (auto s = voronka::Store::open("pipeline.vrk", {}, &store, &info); !s) ...
 //   store->add_process(definition);
-//   std::vector<voronka::AppendResult> results;
+//   voronka::BatchResult results;
 //   if (auto s = store->append(events, &results); !s) ...  // an I/O failure
 //   for (const auto& r : results) ...                      // per-event outcomes
 //
@@ -146,7 +146,7 @@ class Store {
   Status add_process(const v1::Process& definition, uint16_t* version_id = nullptr,
                      bool* created = nullptr);
 
-  // Appends a batch (Ledger::append): `(*results)[i]` is the outcome of
+  // Appends a batch (Ledger::append): `results->outcome(i)` is that of
   // event i, and the accepted events are logged, in the order the ledger
   // applied them, before this returns. The status is about the log: OK once
   // the accepted events are written (and synced, per the durability mode);
@@ -156,8 +156,8 @@ class Store {
   // `progress`, when given, is called now and then with the events applied
   // so far, for a progress bar.
   // Thread safety: serialised with the other writes.
-  Status append(std::span<const v1::Event> events, std::vector<AppendResult>* results);
-  Status append(const EventColumns& events, std::vector<AppendResult>* results,
+  Status append(std::span<const v1::Event> events, BatchResult* results);
+  Status append(const EventColumns& events, BatchResult* results,
                 const AppendProgress& progress = nullptr);
 
   // Makes everything appended so far durable now, whatever the mode.

@@ -46,11 +46,7 @@ struct vrk_process_list {
 };
 
 struct vrk_batch_result {
-  std::vector<voronka::AppendResult> results;
-  std::vector<uint8_t> outcomes;  // vrk_outcome per event, for vrk_batch_result_outcomes
-  size_t accepted = 0;
-  size_t duplicates = 0;
-  size_t rejected = 0;
+  voronka::BatchResult results;
 };
 
 struct vrk_deal {

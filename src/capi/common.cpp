@@ -47,6 +47,9 @@ static_assert(VRK_VERSION_MISMATCH == static_cast<int>(Code::kVersionMismatch));
 static_assert(VRK_LIMIT_EXCEEDED == static_cast<int>(Code::kLimitExceeded));
 static_assert(VRK_OUT_OF_MEMORY == static_cast<int>(Code::kOutOfMemory));
 static_assert(VRK_INTERNAL == static_cast<int>(Code::kInternal));
+static_assert(VRK_OUTCOME_ACCEPTED == static_cast<int>(Outcome::kAccepted) &&
+              VRK_OUTCOME_DUPLICATE == static_cast<int>(Outcome::kDuplicate) &&
+              VRK_OUTCOME_REJECTED == static_cast<int>(Outcome::kRejected));
 
 struct LastError {
   int code = VRK_OK;

@@ -151,17 +151,11 @@ int vrk_store_append(int* outcome, vrk_store* store, const vrk_event* event) {
     columns.value = {&value, 1};
     columns.activity = {&activity, 1};
 
-    std::vector<AppendResult> results;
+    BatchResult results;
     const Status s = store->store->append(columns, &results);
-    const AppendResult& result = results.at(0);
-    if (outcome != nullptr) {
-      static_assert(VRK_OUTCOME_ACCEPTED == static_cast<int>(Outcome::kAccepted) &&
-                    VRK_OUTCOME_DUPLICATE == static_cast<int>(Outcome::kDuplicate) &&
-                    VRK_OUTCOME_REJECTED == static_cast<int>(Outcome::kRejected));
-      *outcome = static_cast<int>(result.outcome);
-    }
+    if (outcome != nullptr) *outcome = static_cast<int>(results.outcome(0));
     if (!s) return capi::fail(s);
-    return capi::check(result.status);
+    return capi::check(results.status(0));
   });
 }
 
@@ -181,14 +175,6 @@ int vrk_store_append_batch(vrk_batch_result** out, vrk_store* store,
         return capi::fail(s);
       }
     }
-    result->outcomes.resize(result->results.size());
-    for (size_t i = 0; i < result->results.size(); ++i) {
-      const Outcome outcome = result->results[i].outcome;
-      result->outcomes[i] = static_cast<uint8_t>(outcome);
-      result->accepted += outcome == Outcome::kAccepted;
-      result->duplicates += outcome == Outcome::kDuplicate;
-      result->rejected += outcome == Outcome::kRejected;
-    }
     *out = result.release();
     return capi::ok();
   });
@@ -199,28 +185,30 @@ size_t vrk_batch_result_count(const vrk_batch_result* result) {
 }
 
 size_t vrk_batch_result_accepted(const vrk_batch_result* result) {
-  return result != nullptr ? result->accepted : 0;
+  return result != nullptr ? result->results.accepted() : 0;
 }
 
 size_t vrk_batch_result_duplicates(const vrk_batch_result* result) {
-  return result != nullptr ? result->duplicates : 0;
+  return result != nullptr ? result->results.duplicates() : 0;
 }
 
 size_t vrk_batch_result_rejected(const vrk_batch_result* result) {
-  return result != nullptr ? result->rejected : 0;
+  return result != nullptr ? result->results.rejected() : 0;
 }
 
 int vrk_batch_result_outcome(const vrk_batch_result* result, size_t index) {
-  if (result == nullptr || index >= result->outcomes.size()) {
+  if (result == nullptr || index >= result->results.size()) {
     return capi::invalid(fmt::format("vrk_batch_result_outcome: no event {}{}", index,
                                      result == nullptr ? " (NULL result)" : ""));
   }
-  return result->outcomes[index];
+  return static_cast<int>(result->results.outcome(index));
 }
 
 const uint8_t* vrk_batch_result_outcomes(const vrk_batch_result* result) {
-  if (result == nullptr || result->outcomes.empty()) return nullptr;
-  return result->outcomes.data();
+  if (result == nullptr || result->results.empty()) return nullptr;
+  // The outcomes are one byte each, of vrk_outcome's values.
+  static_assert(sizeof(Outcome) == 1);
+  return reinterpret_cast<const uint8_t*>(result->results.outcomes().data());
 }
 
 int vrk_batch_result_code(const vrk_batch_result* result, size_t index) {
@@ -228,12 +216,12 @@ int vrk_batch_result_code(const vrk_batch_result* result, size_t index) {
     return capi::invalid(fmt::format("vrk_batch_result_code: no event {}{}", index,
                                      result == nullptr ? " (NULL result)" : ""));
   }
-  return static_cast<int>(result->results[index].status.code());
+  return static_cast<int>(result->results.status(index).code());
 }
 
 const char* vrk_batch_result_message(const vrk_batch_result* result, size_t index) {
   if (result == nullptr || index >= result->results.size()) return nullptr;
-  return result->results[index].status.message().c_str();
+  return result->results.status(index).message().c_str();
 }
 
 void vrk_batch_result_free(vrk_batch_result* result) { delete result; }
@@ -300,7 +288,7 @@ int vrk_store_import_csv(vrk_import_stats* out, vrk_store* store, const char* pa
                                       std::generic_category().message(errno)));
       }
     }
-    std::vector<AppendResult> results;
+    BatchResult results;
     if (Status s = store->store->append(file.columns(), &results); !s) {
       // No rejects file: an empty one would say that every row was recorded.
       if (o.rejects_path != nullptr) remove_unwritten(&stream, o.rejects_path);
@@ -308,12 +296,9 @@ int vrk_store_import_csv(vrk_import_stats* out, vrk_store* store, const char* pa
     }
     if (out != nullptr) {
       out->rows = file.size() + file.rejects().size();
-      out->rejected = file.rejects().size();
-      for (const AppendResult& result : results) {
-        out->accepted += result.outcome == Outcome::kAccepted;
-        out->duplicates += result.outcome == Outcome::kDuplicate;
-        out->rejected += result.outcome == Outcome::kRejected;
-      }
+      out->accepted = results.accepted();
+      out->duplicates = results.duplicates();
+      out->rejected = file.rejects().size() + results.rejected();
     }
     if (o.rejects_path != nullptr) {
       RejectsWriter rejects(file.header());

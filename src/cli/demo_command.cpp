@@ -54,8 +54,7 @@ void run_demo(const std::string& dir, uint64_t deals, Context& context) {
   }
   EventFile file;
   check(read_events_csv(csv_path, CsvOptions(), &file));
-  std::vector<AppendResult> results;
-  check(store->append(file.columns(), &results));
+  check(store->append(file.columns(), nullptr));
   check(store->sync());
   fmt::print(context.out, "imported {} events of {} deals into {}\n\n", store->ledger().stats().events,
              store->ledger().stats().deals, store_path);

@@ -53,19 +53,15 @@ void run_import(const ImportOptions& o, Context& context) {
     if (!s) throw Failure(fmt::format("{}: {}", o.file, s.message()));
     bar.update(1, 1);
   }
-  std::vector<AppendResult> results;
+  BatchResult results;
   {
     ProgressBar bar("applying");
     check(store->append(file.columns(), &results,
                         [&bar](uint64_t done, uint64_t total) { bar.update(done, total); }));
   }
 
-  uint64_t accepted = 0, duplicates = 0, rejected = file.rejects().size();
-  for (const AppendResult& r : results) {
-    accepted += r.outcome == Outcome::kAccepted;
-    duplicates += r.outcome == Outcome::kDuplicate;
-    rejected += r.outcome == Outcome::kRejected;
-  }
+  const uint64_t accepted = results.accepted(), duplicates = results.duplicates(),
+                 rejected = file.rejects().size() + results.rejected();
   fmt::print(context.out, "{}: {} rows; accepted {}, duplicates {}, rejected {}\n", o.file,
              file.size() + file.rejects().size(), accepted, duplicates, rejected);
   context.out.flush();

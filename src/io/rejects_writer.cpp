@@ -43,13 +43,11 @@ void RejectsWriter::add(uint64_t line, std::string_view row, std::string_view er
 
 void RejectsWriter::add(const CsvReject& reject) { add(reject.line, reject.row, reject.error); }
 
-void RejectsWriter::add(const EventFile& file, std::span<const AppendResult> results) {
+void RejectsWriter::add(const EventFile& file, const BatchResult& results) {
   for (const CsvReject& reject : file.rejects()) add(reject);
-  const size_t size = std::min(results.size(), file.size());
-  for (size_t i = 0; i < size; ++i) {
-    if (results[i].outcome == Outcome::kRejected) {
-      add(file.lines()[i], file.row(i), results[i].status.message());
-    }
+  for (const BatchResult::Rejection& rejection : results.rejections()) {
+    if (rejection.event >= file.size()) break;
+    add(file.lines()[rejection.event], file.row(rejection.event), rejection.status.message());
   }
 }
 

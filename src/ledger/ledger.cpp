@@ -72,13 +72,15 @@ Status too_long(const EventView& event, size_t bytes, size_t limit) {
 // ahead: on a large ledger those lookups are cache misses, and overlapping
 // them is most of the speed of a bulk import.
 template <typename Source>
-std::vector<AppendResult> append_batch(State& state, const Source& source,
-                                       std::vector<uint32_t>* applied,
-                                       const AppendProgress& progress = nullptr) {
+BatchResult append_batch(State& state, const Source& source, std::vector<uint32_t>* applied,
+                         const AppendProgress& progress = nullptr) {
   const size_t size = source.size();
-  std::vector<AppendResult> results;
-  reserve_on_huge_pages(&results, size);
-  results.resize(size);
+  std::vector<Outcome> outcomes(size, Outcome::kAccepted);
+  std::vector<BatchResult::Rejection> rejections;
+  auto reject = [&](size_t i, Status status) {
+    outcomes[i] = Outcome::kRejected;
+    rejections.push_back(BatchResult::Rejection{i, std::move(status)});
+  };
   if (applied) {
     applied->clear();
     reserve_on_huge_pages(applied, size);
@@ -129,30 +131,34 @@ std::vector<AppendResult> append_batch(State& state, const Source& source,
     const EventView& event = p.event;
     const size_t i = event_at(k);
     if (!p.status) {
-      results[i] = AppendResult{Outcome::kRejected, std::move(p.status)};
+      reject(i, std::move(p.status));
       continue;
     }
     if (const size_t bytes = text_bytes(event); bytes > state.max_event_text) {
-      results[i] = AppendResult{Outcome::kRejected, too_long(event, bytes, state.max_event_text)};
+      reject(i, too_long(event, bytes, state.max_event_text));
       continue;
     }
     if (!all_ascii(event)) {
       if (Status s = check_utf8(event); !s) {
-        results[i] = AppendResult{Outcome::kRejected, std::move(s)};
+        reject(i, std::move(s));
         continue;
       }
     }
     uint32_t deal = key_equal(event.deal, last_deal) ? last_deal_id : Interner::kMissing;
-    results[i] = apply(state, event, p.keys, &deal);
+    AppendResult result = apply(state, event, p.keys, &deal);
     last_deal = event.deal;
     last_deal_id = deal;
-    if (applied && results[i].outcome == Outcome::kAccepted) {
-      applied->push_back(static_cast<uint32_t>(i));
+    if (result.outcome == Outcome::kAccepted) {
+      if (applied) applied->push_back(static_cast<uint32_t>(i));
+    } else if (result.outcome == Outcome::kDuplicate) {
+      outcomes[i] = Outcome::kDuplicate;
+    } else {
+      reject(i, std::move(result.status));
     }
   }
   if (state.accepted_events != accepted_before) ++state.generation;
   if (progress) progress(size, size);
-  return results;
+  return BatchResult(std::move(outcomes), std::move(rejections));
 }
 
 // Checks that every column of a columnar batch has the batch's length.
@@ -211,21 +217,19 @@ std::vector<std::shared_ptr<const Process>> Ledger::processes() const {
 }
 
 AppendResult Ledger::append(const v1::Event& event) {
-  return std::move(append(std::span<const v1::Event>(&event, 1))[0]);
+  return append(std::span<const v1::Event>(&event, 1))[0];
 }
 
-std::vector<AppendResult> Ledger::append(std::span<const v1::Event> events,
-                                         std::vector<uint32_t>* applied) {
+BatchResult Ledger::append(std::span<const v1::Event> events, std::vector<uint32_t>* applied) {
   std::unique_lock lock(mutex_);
   return ledger::append_batch(*state_, ledger::MessageSource(events), applied);
 }
 
-std::vector<AppendResult> Ledger::append(const EventColumns& events,
-                                         std::vector<uint32_t>* applied,
-                                         const AppendProgress& progress) {
+BatchResult Ledger::append(const EventColumns& events, std::vector<uint32_t>* applied,
+                           const AppendProgress& progress) {
   if (Status s = ledger::check_columns(events); !s) {
     if (applied) applied->clear();
-    return std::vector<AppendResult>(events.size, AppendResult{Outcome::kRejected, s});
+    return BatchResult::all_rejected(events.size, s);
   }
   std::unique_lock lock(mutex_);
   return ledger::append_batch(*state_, ledger::ColumnSource(events), applied, progress);

@@ -115,9 +115,8 @@ void Replayer::reserve_for_rest() {
 Status Replayer::flush() {
   if (held_.empty()) return Status::ok();
   if (!reserved_) reserve_for_rest();
-  const std::vector<AppendResult> results = pending_.needs_messages()
-                                                ? ledger_->append(pending_.messages())
-                                                : ledger_->append(pending_.columns());
+  const BatchResult results = pending_.needs_messages() ? ledger_->append(pending_.messages())
+                                                       : ledger_->append(pending_.columns());
   size_t next_held = 0;
   Status status;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -125,13 +124,13 @@ Status Replayer::flush() {
       advance(held_[next_held], held_[next_held + 1].first_event - held_[next_held].first_event);
       ++next_held;
     }
-    if (results[i].outcome != Outcome::kAccepted) {
+    if (results.outcome(i) != Outcome::kAccepted) {
       status = fail(held_[next_held],
                     fmt::format("its event '{}' of deal '{}' was not accepted again ({})",
                                 pending_.event_id(i), pending_.deal(i),
-                                results[i].outcome == Outcome::kDuplicate
+                                results.outcome(i) == Outcome::kDuplicate
                                     ? "a duplicate"
-                                    : results[i].status.to_string()));
+                                    : results.status(i).to_string()));
       break;
     }
   }

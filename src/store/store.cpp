@@ -458,13 +458,13 @@ Status Store::add_process(const v1::Process& definition, uint16_t* version_id, b
   return m.commit(next, 0);
 }
 
-Status Store::append(std::span<const v1::Event> events, std::vector<AppendResult>* results) {
+Status Store::append(std::span<const v1::Event> events, BatchResult* results) {
   Impl& m = *impl_;
-  std::vector<AppendResult> ignored;
-  std::vector<AppendResult>& out = results != nullptr ? *results : ignored;
+  BatchResult ignored;
+  BatchResult& out = results != nullptr ? *results : ignored;
   std::lock_guard guard(m.mutex);
   if (Status s = m.check_writable(); !s) {
-    out.assign(events.size(), AppendResult{Outcome::kRejected, s});
+    out = BatchResult::all_rejected(events.size(), s);
     return s;
   }
   if (m.in_memory) {
@@ -478,14 +478,14 @@ Status Store::append(std::span<const v1::Event> events, std::vector<AppendResult
       [&events](uint32_t i, ledger::EventView* view) { *view = ledger::view_of(events[i]); });
 }
 
-Status Store::append(const EventColumns& events, std::vector<AppendResult>* results,
+Status Store::append(const EventColumns& events, BatchResult* results,
                      const AppendProgress& progress) {
   Impl& m = *impl_;
-  std::vector<AppendResult> ignored;
-  std::vector<AppendResult>& out = results != nullptr ? *results : ignored;
+  BatchResult ignored;
+  BatchResult& out = results != nullptr ? *results : ignored;
   std::lock_guard guard(m.mutex);
   if (Status s = m.check_writable(); !s) {
-    out.assign(events.size, AppendResult{Outcome::kRejected, s});
+    out = BatchResult::all_rejected(events.size, s);
     return s;
   }
   if (m.in_memory) {

@@ -93,7 +93,7 @@ TEST(RejectsWriter, CollectsAnImportsRejects) {
       CsvOptions{}, &file));
   Ledger ledger;
   for (const auto& process : generator_processes()) ASSERT_TRUE(ledger.add_process(process));
-  const std::vector<AppendResult> results = ledger.append(file.columns());
+  const BatchResult results = ledger.append(file.columns());
   RejectsWriter writer(file.header());
   writer.add(file, results);
   EXPECT_EQ(written(writer),

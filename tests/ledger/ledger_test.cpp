@@ -418,6 +418,66 @@ TEST_F(LedgerTest, ABatchOpensADealBeforeItsOtherEventsOfTheSameTime) {
   EXPECT_EQ(rejected(entered("7", "C", 300, "preparation")).code(), Code::kNotFound);
 }
 
+TEST_F(LedgerTest, ABatchResultKeepsEachEventsOutcomeAndItsRejectionsInBatchOrder) {
+  // Deal A's events are out of time order, so the batch is applied deal by
+  // deal in the order the deals first appear, each deal's events by time:
+  // A's (7, 0, 3, 5), then B's (1, 2, 6), then C's (4). The rejections are
+  // found as 7, 5, 2, 4 and listed as 2, 4, 5, 7.
+  const std::vector<v1::Event> batch = {
+      opened("1", "A", 100, "typical_sale"),      opened("3", "B", 100, "manual_sale"),
+      entered("4", "B", 200, "no_such_stage"),    opened("1", "A", 100, "typical_sale"),
+      entered("6", "C", 100, "preparation"),      entered("2", "A", 200, "no_such_stage"),
+      entered("5", "B", 300, "awaiting_payment"), entered("7", "A", 50, "preparation"),
+  };
+  const BatchResult results = ledger_.append(batch);
+  ASSERT_EQ(results.size(), batch.size());
+  EXPECT_EQ(std::vector<Outcome>(results.outcomes().begin(), results.outcomes().end()),
+            (std::vector<Outcome>{Outcome::kAccepted, Outcome::kAccepted, Outcome::kRejected,
+                                  Outcome::kDuplicate, Outcome::kRejected, Outcome::kRejected,
+                                  Outcome::kAccepted, Outcome::kRejected}));
+  EXPECT_EQ(results.accepted(), 3u);
+  EXPECT_EQ(results.duplicates(), 1u);
+  EXPECT_EQ(results.rejected(), 4u);
+  ASSERT_EQ(results.rejections().size(), 4u);
+  EXPECT_EQ(results.rejections()[0].event, 2u);
+  EXPECT_EQ(results.rejections()[1].event, 4u);
+  EXPECT_EQ(results.rejections()[2].event, 5u);
+  EXPECT_EQ(results.rejections()[3].event, 7u);
+  EXPECT_NE(results.status(2).message().find("deal B"), std::string::npos)
+      << results.status(2).to_string();
+  EXPECT_NE(results.status(4).message().find("deal C"), std::string::npos)
+      << results.status(4).to_string();
+  EXPECT_NE(results.status(5).message().find("no_such_stage"), std::string::npos)
+      << results.status(5).to_string();
+  EXPECT_NE(results.status(7).message().find("deal A"), std::string::npos)
+      << results.status(7).to_string();
+  for (size_t i : {0, 1, 3, 6}) EXPECT_TRUE(results.status(i).is_ok()) << i;
+  // Iterating yields each event's outcome and status.
+  size_t i = 0;
+  for (const AppendResult& r : results) {
+    EXPECT_EQ(r.outcome, results.outcome(i));
+    EXPECT_EQ(r.status.to_string(), results.status(i).to_string());
+    ++i;
+  }
+  EXPECT_EQ(i, batch.size());
+}
+
+TEST(BatchResult, AllRejectedAndEmpty) {
+  const Status reason(Code::kInvalidArgument, "the batch has no 'kind' column");
+  const BatchResult all = BatchResult::all_rejected(3, reason);
+  EXPECT_EQ(all.size(), 3u);
+  EXPECT_EQ(all.accepted(), 0u);
+  EXPECT_EQ(all.rejected(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(all.outcome(i), Outcome::kRejected);
+    EXPECT_EQ(all.status(i).to_string(), reason.to_string());
+  }
+  const BatchResult none;
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(none.begin(), none.end());
+  EXPECT_EQ(none.accepted() + none.duplicates() + none.rejected(), 0u);
+}
+
 TEST_F(LedgerTest, ColumnarBatchesMatchMessages) {
   const std::vector<std::string_view> ids = {"1", "2", "3", "4"};
   const std::vector<std::string_view> deals = {"C", "C", "C", "C"};

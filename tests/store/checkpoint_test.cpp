@@ -40,7 +40,7 @@ class CheckpointTest : public ::testing::Test {
   void write_checkpointed(const EventTable& table, std::unique_ptr<Store>* store) {
     ASSERT_TRUE(Store::open(path_, {}, store));
     add_generator_processes(**store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     ASSERT_TRUE((*store)->append(table.columns(), &results));
     expect_all_accepted(results);
     ASSERT_TRUE((*store)->checkpoint());
@@ -52,7 +52,7 @@ class CheckpointTest : public ::testing::Test {
   void write_store_with_checkpoint() {
     std::unique_ptr<Store> store;
     ASSERT_NO_FATAL_FAILURE(write_checkpointed(table_, &store));
-    std::vector<AppendResult> results;
+    BatchResult results;
     ASSERT_TRUE(store->append(events_, &results));
     expect_all_accepted(results);
   }
@@ -108,7 +108,7 @@ TEST_F(CheckpointTest, CheckpointPlusTailEqualsFullReplay) {
   expect_same_ledger(store->ledger(), *full_replay());
 
   // The loaded state takes appends, and duplicates are known.
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store->append(events_, &results));
   for (const auto& r : results) EXPECT_EQ(r.outcome, Outcome::kDuplicate);
   const auto more = opened("more-1", "D-more", 100);
@@ -184,7 +184,7 @@ TEST_F(CheckpointTest, AutomaticCheckpointsFollowTheEventCount) {
   std::unique_ptr<Store> store;
   ASSERT_TRUE(Store::open(path_, options, &store));
   add_generator_processes(*store);
-  std::vector<AppendResult> results;
+  BatchResult results;
   const auto messages = table_.to_messages();
   ASSERT_TRUE(store->append({messages.data(), 999}, &results));
   EXPECT_FALSE(store::file_exists(path_ + ".checkpoint"));
@@ -236,7 +236,7 @@ TEST_F(CheckpointTest, ACheckpointOfAnotherStoreIsIgnored) {
     std::unique_ptr<Store> store;
     ASSERT_TRUE(Store::open(path_, {}, &store));
     add_generator_processes(*store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     ASSERT_TRUE(store->append(table_.columns(), &results));
     ASSERT_TRUE(store->append(events_, &results));
   }
@@ -263,7 +263,7 @@ TEST_F(CheckpointTest, ACheckpointOfALogThatChangedIsIgnored) {
   // The same log then grown with other records: the record the checkpoint
   // ended with is gone.
   std::filesystem::remove(path_ + ".checkpoint");
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store->append(events_, &results));
   ASSERT_TRUE(store->append(table_.columns(), &results));
   store.reset();

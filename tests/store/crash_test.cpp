@@ -52,7 +52,7 @@ std::string deal_of(uint64_t n) { return fmt::format("D{}", n); }
   // Ready: what the store holds was acknowledged before.
   const uint64_t held = next - 1;
   if (::write(ack_fd, &held, sizeof(held)) != sizeof(held)) ::_exit(6);
-  std::vector<voronka::AppendResult> results;
+  voronka::BatchResult results;
   while (true) {
     // Mostly small batches; now and then a large one, whose write a kill
     // may cut short.

@@ -19,7 +19,7 @@ class DamageTest : public ::testing::Test {
     std::unique_ptr<Store> store;
     ASSERT_TRUE(Store::open(path_, {}, &store));
     add_generator_processes(*store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     const std::vector<std::vector<v1::Event>> batches = {
         {opened("1", "D-1", 100)},
         {opened("2", "D-2", 200), entered("3", "D-1", 300, "preparation")},
@@ -84,7 +84,7 @@ TEST_F(DamageTest, ATornLastRecordIsTruncatedOnTheNextWritableOpen) {
   EXPECT_EQ(store_->ledger().stats().events, 3u);
   EXPECT_EQ(read_file(path_), bytes_.substr(0, last.offset));
   // Appending goes on where the complete records end.
-  std::vector<AppendResult> results;
+  BatchResult results;
   const auto e = opened("4", "D-3", 400);
   ASSERT_TRUE(store_->append({&e, 1}, &results));
   expect_all_accepted(results);
@@ -123,7 +123,7 @@ TEST_F(DamageTest, ARecordZeroFromASectorBoundaryToTheEndIsATornTail) {
   for (int i = 7; i < 207; ++i) {
     events.push_back(opened(std::to_string(i), fmt::format("D-{}", i), 100 * i));
   }
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store_->append(events, &results));
   store_.reset();
   const std::string whole = read_file(path_);

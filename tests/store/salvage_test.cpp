@@ -20,7 +20,7 @@ class SalvageTest : public ::testing::Test {
     std::unique_ptr<Store> store;
     ASSERT_TRUE(Store::open(damaged_, {}, &store));
     add_generator_processes(*store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     for (int batch = 0; batch < 4; ++batch) {
       std::vector<v1::Event> events;
       for (int i = 0; i < 3; ++i) {

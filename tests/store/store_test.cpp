@@ -47,7 +47,7 @@ TEST(Store, CreatesAFileAndReplaysItOnOpen) {
     EXPECT_TRUE(info.created);
     EXPECT_EQ(info.replayed_events, 0u);
     add_generator_processes(*store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     ASSERT_TRUE(store->append(events, &results));
     expect_all_accepted(results);
     EXPECT_EQ(store->stats().events, events.size());
@@ -75,7 +75,7 @@ TEST(Store, CreatesAFileAndReplaysItOnOpen) {
   EXPECT_EQ(deal.amount(), 5000);
 
   // Re-delivered events are duplicates after the reopen, as before it.
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store->append(events, &results));
   for (const auto& r : results) EXPECT_EQ(r.outcome, Outcome::kDuplicate);
   EXPECT_EQ(store->stats().records, 3u);  // nothing new was logged
@@ -102,7 +102,7 @@ TEST(Store, LogsExactlyTheAcceptedEventsInTheOrderTheyWereApplied) {
   {
     auto store = open_store(path);
     add_generator_processes(*store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     ASSERT_TRUE(store->append(batch, &results));
     ASSERT_EQ(results.size(), expected.size());
     for (size_t i = 0; i < results.size(); ++i) {
@@ -128,7 +128,7 @@ TEST(Store, ColumnarAppendsRoundTrip) {
   {
     auto store = open_store(path, with(Durability::kNone));
     add_generator_processes(*store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     ASSERT_TRUE(store->append(table.columns(), &results));
     expect_all_accepted(results);
   }
@@ -145,7 +145,7 @@ TEST(Store, ReportsTheProgressOfABigBatch) {
   auto store = Store::memory();
   add_generator_processes(*store);
   std::vector<std::pair<uint64_t, uint64_t>> calls;
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store->append(table.columns(), &results,
                             [&](uint64_t done, uint64_t total) { calls.emplace_back(done, total); }));
   expect_all_accepted(results);
@@ -168,7 +168,7 @@ TEST(Store, AnOpenedEventWithSeveralFieldsRoundTrips) {
   {
     auto store = open_store(path);
     add_generator_processes(*store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     ASSERT_TRUE(store->append({&e, 1}, &results));
     expect_all_accepted(results);
   }
@@ -178,7 +178,7 @@ TEST(Store, AnOpenedEventWithSeveralFieldsRoundTrips) {
   EXPECT_EQ(deal.fields().size(), 2u);
   EXPECT_EQ(deal.fields().at("region"), "north");
   EXPECT_EQ(deal.fields().at("source"), "web");
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store->append({&e, 1}, &results));
   EXPECT_EQ(results[0].outcome, Outcome::kDuplicate);
 }
@@ -197,7 +197,7 @@ TEST(Store, ProcessVersionsAreLoggedAndReplayed) {
     EXPECT_TRUE(created);
     ASSERT_TRUE(store->add_process(first, &id, &created));  // unchanged: not logged
     EXPECT_FALSE(created);
-    std::vector<AppendResult> results;
+    BatchResult results;
     const auto e = opened("1", "D-1", 100, "p");
     ASSERT_TRUE(store->append({&e, 1}, &results));
     ASSERT_TRUE(store->add_process(second, &id, &created));
@@ -223,7 +223,7 @@ TEST(Store, SplitsLargeBatchesIntoRecords) {
   {
     auto store = open_store(path, with(Durability::kNone));
     add_generator_processes(*store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     ASSERT_TRUE(store->append(table.columns(), &results));
     EXPECT_EQ(store->stats().records, 2 + (table.size() + 65535) / 65536);
     // A record after the batch's records starts where they end.
@@ -250,7 +250,7 @@ TEST(Store, AReplayReservesTheLedgerForTheWholeLog) {
   {
     auto store = open_store(path, with(Durability::kNone));
     add_generator_processes(*store);
-    std::vector<AppendResult> results;
+    BatchResult results;
     ASSERT_TRUE(store->append(table.columns(), &results));
   }
   auto store = open_store(path);
@@ -268,7 +268,7 @@ TEST(Store, GeneratorDataTakesFewerThan16BytesPerEvent) {
   const EventTable table = generate_events(options);
   auto store = open_store(path, with(Durability::kNone));
   add_generator_processes(*store);
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store->append(table.columns(), &results));
   const double per_event = static_cast<double>(store->stats().file_bytes) / table.size();
   EXPECT_LT(per_event, 16.0);
@@ -279,7 +279,7 @@ TEST(Store, SyncModeIsDurableWhenAppendReturns) {
   TempDir dir;
   auto store = open_store(dir.file("s.vrk"), with(Durability::kSync));
   add_generator_processes(*store);
-  std::vector<AppendResult> results;
+  BatchResult results;
   const auto e = opened("1", "D-1", 100);
   ASSERT_TRUE(store->append({&e, 1}, &results));
   EXPECT_EQ(store->stats().durable_bytes, store->stats().file_bytes);
@@ -320,7 +320,7 @@ TEST(Store, GroupModeSyncsOnceEnoughEventsWait) {
   for (int i = 0; i < 10; ++i) {
     events.push_back(opened(std::to_string(i + 1), "D-" + std::to_string(i), 100));
   }
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store->append(events, &results));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (store->stats().durable_bytes != store->stats().file_bytes &&
@@ -427,7 +427,7 @@ TEST(Store, ReadOnlyHandlesRefreshToSeeNewEvents) {
   const std::string path = dir.file("s.vrk");
   auto writer = open_store(path);
   add_generator_processes(*writer);
-  std::vector<AppendResult> results;
+  BatchResult results;
   const auto first = opened("1", "D-1", 100);
   ASSERT_TRUE(writer->append({&first, 1}, &results));
 
@@ -468,7 +468,7 @@ TEST(Store, ReadOnlyHandlesLeaveAnIncompleteLastRecordForLater) {
   {
     auto writer = open_store(path);
     add_generator_processes(*writer);
-    std::vector<AppendResult> results;
+    BatchResult results;
     const auto e = opened("1", "D-1", 100);
     ASSERT_TRUE(writer->append({&e, 1}, &results));
   }
@@ -519,7 +519,7 @@ TEST(Store, AFailedWriteStopsEveryLaterWrite) {
   const std::string path = dir.file("s.vrk");
   auto store = open_store(path);
   add_generator_processes(*store);
-  std::vector<AppendResult> results;
+  BatchResult results;
   const auto first = opened("1", "D-1", 100);
   ASSERT_TRUE(store->append({&first, 1}, &results));
   const uint64_t size = store->stats().file_bytes;
@@ -569,7 +569,7 @@ TEST(Store, EventsWithTooMuchTextAreRejected) {
   std::vector<v1::Event> events = {opened("1", "D-1", 100), opened("2", "D-2", 100),
                                    opened("3", "D-3", 100)};
   events[1].mutable_opened()->set_client(std::string(Store::kMaxEventTextBytes, 'x'));
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store->append(events, &results));
   ASSERT_EQ(results.size(), 3u);
   EXPECT_EQ(results[0].outcome, Outcome::kAccepted);
@@ -631,7 +631,7 @@ TEST(Store, EventsWithTooMuchTextAreRejected) {
 TEST(Store, MemoryStoresOfferTheSameApiWithoutAFile) {
   auto store = Store::memory();
   add_generator_processes(*store);
-  std::vector<AppendResult> results;
+  BatchResult results;
   ASSERT_TRUE(store->append(every_kind_of_event(), &results));
   expect_all_accepted(results);
   EXPECT_TRUE(store->sync());
@@ -653,7 +653,7 @@ TEST(Store, ReadersRunWhileAnotherThreadAppends) {
   const auto messages = table.to_messages();
   std::atomic<bool> done = false;
   std::thread writer([&] {
-    std::vector<AppendResult> results;
+    BatchResult results;
     for (size_t i = 0; i < messages.size(); i += 500) {
       const size_t n = std::min<size_t>(500, messages.size() - i);
       EXPECT_TRUE(store->append({messages.data() + i, n}, &results));

@@ -170,7 +170,7 @@ void add_generator_processes(Target& target) {
   for (const auto& process : generator_processes()) ASSERT_TRUE(target.add_process(process));
 }
 
-inline void expect_all_accepted(const std::vector<AppendResult>& results) {
+inline void expect_all_accepted(const BatchResult& results) {
   for (size_t i = 0; i < results.size(); ++i) {
     ASSERT_EQ(results[i].outcome, Outcome::kAccepted)
         << "event " << i << ": " << results[i].status.to_string();
