@@ -6,10 +6,12 @@
 #ifndef VORONKA_EVENT_HPP_
 #define VORONKA_EVENT_HPP_
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <ranges>
@@ -22,6 +24,10 @@
 #include "voronka/v1/event.pb.h"
 
 namespace voronka {
+
+namespace ledger {
+class Access;
+}  // namespace ledger
 
 // Kinds of events; the values are those of the C API's VRK_EVENT_* and of the
 // event.proto oneof field numbers minus 9.
@@ -183,31 +189,39 @@ struct AppendResult {
 // The outcome of each event of a batch append, by the event's index in the
 // batch. It keeps one byte per event and the statuses of the rejected events
 // apart: a batch of millions of events is nearly all accepted, and an
-// AppendResult per event would be 16 bytes each to write and hold.
-// Iterating it yields each event's AppendResult (a copy).
+// AppendResult per event would be 16 bytes each to write and hold. Made by
+// Ledger::append (and so Store::append).
 class BatchResult {
  public:
   // An event that was not recorded, and why.
   struct Rejection {
-    size_t event = 0;  // index in the batch
+    size_t index = 0;  // the event's index in the batch
     Status status;
+  };
+  // One event's outcome, and its status, which lives as long as the result.
+  struct Entry {
+    Outcome outcome;
+    const Status& status;  // OK unless rejected
   };
   class Iterator;
 
   BatchResult() = default;
-  // `outcomes[i]` is event i's; `rejections` holds one entry, in any order,
-  // for each event whose outcome is kRejected.
-  BatchResult(std::vector<Outcome> outcomes, std::vector<Rejection> rejections);
   // A batch of `size` events all rejected with `status`.
   static BatchResult all_rejected(size_t size, const Status& status);
 
   size_t size() const { return outcomes_.size(); }
   bool empty() const { return outcomes_.empty(); }
-  Outcome outcome(size_t event) const { return outcomes_[event]; }
+  Outcome outcome(size_t index) const {
+    assert(index < size());
+    return outcomes_[index];
+  }
+  // Every event's outcome, one byte each.
   std::span<const Outcome> outcomes() const { return outcomes_; }
-  // Why `event` was rejected; OK when it was not.
-  const Status& status(size_t event) const;
-  AppendResult operator[](size_t event) const { return {outcome(event), status(event)}; }
+  // Why event `index` was rejected; OK when it was not. Looks it up among
+  // the rejections (a binary search).
+  const Status& status(size_t index) const;
+  Entry operator[](size_t index) const { return {outcome(index), status(index)}; }
+  // Each event's Entry in turn, each in constant time.
   Iterator begin() const;
   Iterator end() const;
 
@@ -218,6 +232,14 @@ class BatchResult {
   size_t rejected() const { return rejections_.size(); }
 
  private:
+  friend class ledger::Access;  // for the ledger, which makes it
+  // `rejections` holds, in any order, an entry for each event whose outcome
+  // is kRejected; `duplicates` counts the kDuplicate ones.
+  BatchResult(std::vector<Outcome> outcomes, std::vector<Rejection> rejections,
+              size_t duplicates);
+
+  static const Status& not_rejected();
+
   std::vector<Outcome> outcomes_;
   std::vector<Rejection> rejections_;
   size_t duplicates_ = 0;
@@ -225,30 +247,39 @@ class BatchResult {
 
 class BatchResult::Iterator {
  public:
-  using value_type = AppendResult;
+  using value_type = Entry;
+  using reference = Entry;
   using difference_type = std::ptrdiff_t;
+  using iterator_concept = std::input_iterator_tag;
 
   Iterator() = default;
-  Iterator(const BatchResult* result, size_t event) : result_(result), event_(event) {}
-  AppendResult operator*() const { return (*result_)[event_]; }
+  Entry operator*() const {
+    const Outcome outcome = result_->outcomes_[index_];
+    return {outcome, outcome == Outcome::kRejected ? result_->rejections_[rejection_].status
+                                                   : not_rejected()};
+  }
   Iterator& operator++() {
-    ++event_;
+    rejection_ += result_->outcomes_[index_] == Outcome::kRejected;
+    ++index_;
     return *this;
   }
-  Iterator operator++(int) {
-    Iterator before = *this;
-    ++event_;
-    return before;
-  }
-  bool operator==(const Iterator& other) const { return event_ == other.event_; }
+  void operator++(int) { ++*this; }
+  bool operator==(const Iterator& other) const { return index_ == other.index_; }
 
  private:
+  friend class BatchResult;
+  Iterator(const BatchResult* result, size_t index, size_t rejection)
+      : result_(result), index_(index), rejection_(rejection) {}
+
   const BatchResult* result_ = nullptr;
-  size_t event_ = 0;
+  size_t index_ = 0;
+  size_t rejection_ = 0;  // the rejection of the next rejected event
 };
 
-inline BatchResult::Iterator BatchResult::begin() const { return Iterator(this, 0); }
-inline BatchResult::Iterator BatchResult::end() const { return Iterator(this, size()); }
+inline BatchResult::Iterator BatchResult::begin() const { return Iterator(this, 0, 0); }
+inline BatchResult::Iterator BatchResult::end() const {
+  return Iterator(this, size(), rejections_.size());
+}
 
 }  // namespace voronka
 

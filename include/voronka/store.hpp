@@ -13,7 +13,7 @@
 //   store->add_process(definition);
 //   voronka::BatchResult results;
 //   if (auto s = store->append(events, &results); !s) ...  // an I/O failure
-//   for (const auto& r : results) ...                      // per-event outcomes
+//   for (const auto& r : results.rejections()) ...         // r.index, r.status
 //
 // Durability. An append writes its records to the file before it returns, in
 // every mode, so a crash of the process never loses an acknowledged event. The
@@ -147,11 +147,14 @@ class Store {
                      bool* created = nullptr);
 
   // Appends a batch (Ledger::append): `results->outcome(i)` is that of
-  // event i, and the accepted events are logged, in the order the ledger
-  // applied them, before this returns. The status is about the log: OK once
-  // the accepted events are written (and synced, per the durability mode);
-  // otherwise the error that stopped writes. A read-only store accepts
-  // nothing (kInvalidArgument). An event whose strings exceed
+  // event i (`results` may be null), and the accepted events are logged, in
+  // the order the ledger applied them, before this returns. The status is
+  // about the log: OK once the accepted events are written (and synced, per
+  // the durability mode); otherwise the error that stopped writes, and
+  // `results` holds the ledger's outcomes of the events it applied. A
+  // read-only store, or one whose writes stopped, accepts nothing: every
+  // event is rejected with the returned status (kInvalidArgument for a
+  // read-only one). An event whose strings exceed
   // kMaxEventTextBytes in all is rejected with kLimitExceeded.
   // `progress`, when given, is called now and then with the events applied
   // so far, for a progress bar.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <system_error>
+#include <type_traits>
 
 #include "capi/capi.hpp"
 #include "store/file.hpp"
@@ -153,6 +154,10 @@ int vrk_store_append(int* outcome, vrk_store* store, const vrk_event* event) {
 
     BatchResult results;
     const Status s = store->store->append(columns, &results);
+    if (results.size() != 1) {
+      return capi::fail(Code::kInternal, fmt::format("vrk_store_append: {} results for one event",
+                                                     results.size()));
+    }
     if (outcome != nullptr) *outcome = static_cast<int>(results.outcome(0));
     if (!s) return capi::fail(s);
     return capi::check(results.status(0));
@@ -207,7 +212,7 @@ int vrk_batch_result_outcome(const vrk_batch_result* result, size_t index) {
 const uint8_t* vrk_batch_result_outcomes(const vrk_batch_result* result) {
   if (result == nullptr || result->results.empty()) return nullptr;
   // The outcomes are one byte each, of vrk_outcome's values.
-  static_assert(sizeof(Outcome) == 1);
+  static_assert(std::is_same_v<std::underlying_type_t<Outcome>, uint8_t>);
   return reinterpret_cast<const uint8_t*>(result->results.outcomes().data());
 }
 

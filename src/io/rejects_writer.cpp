@@ -46,8 +46,8 @@ void RejectsWriter::add(const CsvReject& reject) { add(reject.line, reject.row, 
 void RejectsWriter::add(const EventFile& file, const BatchResult& results) {
   for (const CsvReject& reject : file.rejects()) add(reject);
   for (const BatchResult::Rejection& rejection : results.rejections()) {
-    if (rejection.event >= file.size()) break;
-    add(file.lines()[rejection.event], file.row(rejection.event), rejection.status.message());
+    if (rejection.index >= file.size()) break;
+    add(file.lines()[rejection.index], file.row(rejection.index), rejection.status.message());
   }
 }
 

@@ -7,6 +7,8 @@
 
 #include <mutex>
 #include <shared_mutex>
+#include <utility>
+#include <vector>
 
 #include "ledger/state.hpp"
 #include "voronka/ledger.hpp"
@@ -18,6 +20,11 @@ class Access {
   static State& state(Ledger& ledger) { return *ledger.state_; }
   static const State& state(const Ledger& ledger) { return *ledger.state_; }
   static std::shared_mutex& mutex(const Ledger& ledger) { return ledger.mutex_; }
+  static BatchResult batch_result(std::vector<Outcome> outcomes,
+                                  std::vector<BatchResult::Rejection> rejections,
+                                  size_t duplicates) {
+    return BatchResult(std::move(outcomes), std::move(rejections), duplicates);
+  }
 };
 
 // A consistent read-only view: no batch is applied while it lives.

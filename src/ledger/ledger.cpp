@@ -77,6 +77,7 @@ BatchResult append_batch(State& state, const Source& source, std::vector<uint32_
   const size_t size = source.size();
   std::vector<Outcome> outcomes(size, Outcome::kAccepted);
   std::vector<BatchResult::Rejection> rejections;
+  size_t duplicates = 0;
   auto reject = [&](size_t i, Status status) {
     outcomes[i] = Outcome::kRejected;
     rejections.push_back(BatchResult::Rejection{i, std::move(status)});
@@ -152,13 +153,14 @@ BatchResult append_batch(State& state, const Source& source, std::vector<uint32_
       if (applied) applied->push_back(static_cast<uint32_t>(i));
     } else if (result.outcome == Outcome::kDuplicate) {
       outcomes[i] = Outcome::kDuplicate;
+      ++duplicates;
     } else {
       reject(i, std::move(result.status));
     }
   }
   if (state.accepted_events != accepted_before) ++state.generation;
   if (progress) progress(size, size);
-  return BatchResult(std::move(outcomes), std::move(rejections));
+  return Access::batch_result(std::move(outcomes), std::move(rejections), duplicates);
 }
 
 // Checks that every column of a columnar batch has the batch's length.
@@ -217,7 +219,8 @@ std::vector<std::shared_ptr<const Process>> Ledger::processes() const {
 }
 
 AppendResult Ledger::append(const v1::Event& event) {
-  return append(std::span<const v1::Event>(&event, 1))[0];
+  const BatchResult result = append(std::span<const v1::Event>(&event, 1));
+  return AppendResult{result.outcome(0), result.status(0)};
 }
 
 BatchResult Ledger::append(std::span<const v1::Event> events, std::vector<uint32_t>* applied) {

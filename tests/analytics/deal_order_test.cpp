@@ -50,7 +50,7 @@ std::unique_ptr<Ledger> ledger_of(const std::vector<std::vector<v1::Event>>& dea
   for (const auto& p : generator_processes()) EXPECT_TRUE(ledger->add_process(p));
   std::vector<v1::Event> events;
   for (size_t deal : order) events.insert(events.end(), deals[deal].begin(), deals[deal].end());
-  for (const AppendResult& r : ledger->append(events)) {
+  for (const auto& r : ledger->append(events)) {
     EXPECT_EQ(r.outcome, Outcome::kAccepted) << r.status.message();
   }
   return ledger;

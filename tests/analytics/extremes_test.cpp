@@ -63,7 +63,7 @@ class ExtremeTimes : public ::testing::Test {
     events_.push_back(std::move(e));
   }
   void record() {
-    for (const AppendResult& r : ledger_.append(events_)) {
+    for (const auto& r : ledger_.append(events_)) {
       ASSERT_EQ(r.outcome, Outcome::kAccepted) << r.status.to_string();
     }
   }

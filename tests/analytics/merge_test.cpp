@@ -184,7 +184,7 @@ class MergeAcrossFunnels : public ::testing::Test {
     return out;
   }
   static void record(Ledger& ledger, const std::vector<v1::Event>& events) {
-    for (const AppendResult& r : ledger.append(events)) {
+    for (const auto& r : ledger.append(events)) {
       ASSERT_EQ(r.outcome, Outcome::kAccepted) << r.status.to_string();
     }
   }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <iterator>
 #include <random>
 #include <thread>
 
@@ -439,10 +440,10 @@ TEST_F(LedgerTest, ABatchResultKeepsEachEventsOutcomeAndItsRejectionsInBatchOrde
   EXPECT_EQ(results.duplicates(), 1u);
   EXPECT_EQ(results.rejected(), 4u);
   ASSERT_EQ(results.rejections().size(), 4u);
-  EXPECT_EQ(results.rejections()[0].event, 2u);
-  EXPECT_EQ(results.rejections()[1].event, 4u);
-  EXPECT_EQ(results.rejections()[2].event, 5u);
-  EXPECT_EQ(results.rejections()[3].event, 7u);
+  EXPECT_EQ(results.rejections()[0].index, 2u);
+  EXPECT_EQ(results.rejections()[1].index, 4u);
+  EXPECT_EQ(results.rejections()[2].index, 5u);
+  EXPECT_EQ(results.rejections()[3].index, 7u);
   EXPECT_NE(results.status(2).message().find("deal B"), std::string::npos)
       << results.status(2).to_string();
   EXPECT_NE(results.status(4).message().find("deal C"), std::string::npos)
@@ -454,13 +455,16 @@ TEST_F(LedgerTest, ABatchResultKeepsEachEventsOutcomeAndItsRejectionsInBatchOrde
   for (size_t i : {0, 1, 3, 6}) EXPECT_TRUE(results.status(i).is_ok()) << i;
   // Iterating yields each event's outcome and status.
   size_t i = 0;
-  for (const AppendResult& r : results) {
+  for (const BatchResult::Entry& r : results) {
     EXPECT_EQ(r.outcome, results.outcome(i));
-    EXPECT_EQ(r.status.to_string(), results.status(i).to_string());
+    EXPECT_EQ(&r.status, &results.status(i));
+    EXPECT_EQ(&results[i].status, &results.status(i));
     ++i;
   }
   EXPECT_EQ(i, batch.size());
 }
+
+static_assert(std::input_iterator<BatchResult::Iterator>);
 
 TEST(BatchResult, AllRejectedAndEmpty) {
   const Status reason(Code::kInvalidArgument, "the batch has no 'kind' column");
