@@ -62,8 +62,8 @@ inline constexpr int64_t kNoAmount = std::numeric_limits<int64_t>::min();
 // are measured as they are read, so a batch handed over from C is neither
 // copied nor converted first: for a batch of millions of events that
 // conversion would allocate, and fault in, sixteen bytes per cell. A packed
-// cell takes eight: a text's place in one large text, with the few texts
-// that lie elsewhere listed apart.
+// cell takes four: a text's place in its row of one large text, with the few
+// texts that lie elsewhere listed apart.
 class TextColumn {
  public:
   TextColumn() = default;
@@ -82,26 +82,31 @@ class TextColumn {
     return column;
   }
 
-  // Packed cells: each is pack(offset, length) of a text at `base + offset`,
-  // or elsewhere_cell(i) of the text `elsewhere[i]`.
-  static TextColumn packed(const char* base, const uint64_t* cells, size_t size,
-                           std::span<const std::string_view> elsewhere) {
+  // Packed cells: row i's is pack(offset, length) of a text at
+  // `base + row_starts[i] + offset`, or elsewhere_cell(j) of the text
+  // `elsewhere[j]`. Rows share their starts with the other packed columns.
+  static TextColumn packed(const char* base, const uint64_t* row_starts, const uint32_t* cells,
+                           size_t size, std::span<const std::string_view> elsewhere) {
     TextColumn column;
     column.base_ = base;
+    column.row_starts_ = row_starts;
     column.cells_ = cells;
     column.elsewhere_ = elsewhere.data();
     column.size_ = size;
     return column;
   }
-  // The cell of a text at `offset` from the base of `length` bytes, when
-  // both fit (offsets below 512 GiB, lengths below 16 MiB).
-  static std::optional<uint64_t> pack(uint64_t offset, uint64_t length) {
+  // The cell of a text `offset` bytes into its row, of `length` bytes, when
+  // both fit (offsets below 32 KiB, lengths below 64 KiB).
+  static std::optional<uint32_t> pack(uint64_t offset, uint64_t length) {
     if (offset >= kMaxPackedOffset || length >= kMaxPackedLength) return std::nullopt;
-    return offset << kLengthBits | length;
+    return static_cast<uint32_t>(offset << kLengthBits | length);
   }
-  // The cell of the text `elsewhere[index]`.
-  static uint64_t elsewhere_cell(uint64_t index) { return kElsewhere | index; }
-  static bool is_elsewhere(uint64_t cell) { return (cell & kElsewhere) != 0; }
+  // The cell of the text `elsewhere[index]`, for an index below 2^31.
+  static uint32_t elsewhere_cell(size_t index) {
+    return kElsewhere | static_cast<uint32_t>(index);
+  }
+  static bool is_elsewhere(uint32_t cell) { return (cell & kElsewhere) != 0; }
+  static constexpr size_t kMaxElsewhere = size_t{1} << 31;
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -110,31 +115,35 @@ class TextColumn {
     TextColumn column = *this;
     if (views_ != nullptr) column.views_ += offset;
     if (strings_ != nullptr) column.strings_ += offset;
-    if (cells_ != nullptr) column.cells_ += offset;
+    if (cells_ != nullptr) {
+      column.row_starts_ += offset;
+      column.cells_ += offset;
+    }
     column.size_ = count;
     return column;
   }
   std::string_view operator[](size_t row) const {
     if (views_ != nullptr) return views_[row];
     if (cells_ != nullptr) {
-      const uint64_t cell = cells_[row];
+      const uint32_t cell = cells_[row];
       if (is_elsewhere(cell)) return elsewhere_[cell & ~kElsewhere];
-      return {base_ + (cell >> kLengthBits), cell & (kMaxPackedLength - 1)};
+      return {base_ + row_starts_[row] + (cell >> kLengthBits), cell & (kMaxPackedLength - 1)};
     }
     const char* s = strings_[row];
     return s != nullptr ? std::string_view(s, std::strlen(s)) : std::string_view();
   }
 
  private:
-  static constexpr int kLengthBits = 24;
+  static constexpr int kLengthBits = 16;
   static constexpr uint64_t kMaxPackedLength = uint64_t{1} << kLengthBits;
-  static constexpr uint64_t kMaxPackedOffset = uint64_t{1} << (63 - kLengthBits);
-  static constexpr uint64_t kElsewhere = uint64_t{1} << 63;
+  static constexpr uint64_t kMaxPackedOffset = uint64_t{1} << (31 - kLengthBits);
+  static constexpr uint32_t kElsewhere = uint32_t{1} << 31;
 
   const std::string_view* views_ = nullptr;
   const char* const* strings_ = nullptr;
   const char* base_ = nullptr;
-  const uint64_t* cells_ = nullptr;
+  const uint64_t* row_starts_ = nullptr;
+  const uint32_t* cells_ = nullptr;
   const std::string_view* elsewhere_ = nullptr;
   size_t size_ = 0;
 };

@@ -173,7 +173,15 @@ class CsvReader {
     const size_t lines_before = count_lines(text.substr(rows_begin, split - rows_begin));
     // The line count bounds the row count (one more for a last line without
     // a line end): columns are reserved once.
-    reserve_columns(lines_before + count_lines(text.substr(split)) + 1);
+    const size_t most_rows = lines_before + count_lines(text.substr(split)) + 1;
+    // A text column lists at most one field per row elsewhere, numbered in
+    // its cells' 31 bits.
+    if (most_rows > TextColumn::kMaxElsewhere) {
+      return Status(Code::kLimitExceeded,
+                    fmt::format("the file has {} lines; a file may hold at most {} rows: split it",
+                                most_rows - 1, TextColumn::kMaxElsewhere - 1));
+    }
+    reserve_columns(most_rows);
     if (split == text.size()) {
       read_rows(&scanner, text.size());
     } else {
@@ -227,16 +235,16 @@ class CsvReader {
     d_->rejects.push_back(CsvReject{record.line, std::string(record.text), std::move(error)});
   }
 
-  // A field's packed cell: where it lies in the text, or its place among the
-  // column's texts listed elsewhere.
-  uint64_t cell_of(Column column, std::string_view value) {
+  // A field's packed cell: where it lies in its row of the text, or its place
+  // among the column's texts listed elsewhere.
+  uint32_t cell_of(Column column, std::string_view row, std::string_view value) {
     if (value.empty()) return 0;
-    const auto text = reinterpret_cast<uintptr_t>(d_->text.data());
+    const auto start = reinterpret_cast<uintptr_t>(row.data());
     const auto field = reinterpret_cast<uintptr_t>(value.data());
-    // Wholly inside the text: an arena block could start right at its end.
-    if (field >= text && field - text < d_->text.size() &&
-        value.size() <= d_->text.size() - (field - text)) {
-      if (const auto cell = TextColumn::pack(field - text, value.size())) return *cell;
+    // Wholly inside the row: an arena block could start right at its end.
+    if (field >= start && field - start < row.size() &&
+        value.size() <= row.size() - (field - start)) {
+      if (const auto cell = TextColumn::pack(field - start, value.size())) return *cell;
     }
     std::vector<std::string_view>& elsewhere = d_->elsewhere[column];
     elsewhere.push_back(value);
@@ -307,14 +315,14 @@ void CsvReader::take_second_half(EventFileBuilder::Data&& second, size_t first_r
     // The second half numbered the texts it listed elsewhere from 0.
     std::vector<std::string_view>& listed = d_->elsewhere[column];
     if (!second.elsewhere[column].empty()) {
-      RowColumn<uint64_t>& cells = second.text_columns[column];
+      RowColumn<uint32_t>& cells = second.text_columns[column];
       for (size_t row = 0; row < cells.size(); ++row) {
         if (TextColumn::is_elsewhere(cells[row])) cells.mutable_data()[row] += listed.size();
       }
       listed.insert(listed.end(), second.elsewhere[column].begin(),
                     second.elsewhere[column].end());
     }
-    join(&d_->text_columns[column], second.text_columns[column], uint64_t{0});
+    join(&d_->text_columns[column], second.text_columns[column], uint32_t{0});
   }
   join(&d_->amount, second.amount, kNoAmount);
   amounts_ = !d_->amount.empty();
@@ -542,9 +550,9 @@ void CsvReader::read_row(const CsvRecord& record) {
     auto& values = d_->text_columns[column];
     if (values.empty()) {
       if (value.empty()) continue;
-      values.resize(row, uint64_t{0});  // an empty text
+      values.resize(row, uint32_t{0});  // an empty text
     }
-    values.push_back(cell_of(column, value));
+    values.push_back(cell_of(column, record.text, value));
   }
   if (!amounts_ && amount != kNoAmount) {
     amounts_ = true;

@@ -17,10 +17,10 @@ EventColumns EventFile::columns() const {
   c.size = size();
   for (size_t column = 0; column < io::kColumnCount; ++column) {
     if (const io::TextMember member = io::kTextMembers[column]) {
-      const io::RowColumn<uint64_t>& cells = data_->text_columns[column];
+      const io::RowColumn<uint32_t>& cells = data_->text_columns[column];
       if (cells.empty()) continue;
-      c.*member = TextColumn::packed(data_->text.data(), cells.data(), cells.size(),
-                                     data_->elsewhere[column]);
+      c.*member = TextColumn::packed(data_->text.data(), data_->offsets.data(), cells.data(),
+                                     cells.size(), data_->elsewhere[column]);
     }
   }
   c.at = data_->at;

@@ -30,12 +30,13 @@ struct EventFile::Data {
 
   // One entry per event. A text column the file lacks, or that is empty on
   // every row, stays empty: the ledger reads that as "not used". Its cells
-  // are TextColumn's packed ones, half the size of views: the columns of a
-  // file of millions of rows are most of the memory reading it takes, and on
-  // a VM fresh memory is costly to fault in. A field the cell cannot place
-  // in `text` (one unescaped into the arena, or one of 16 MiB or more) is
-  // listed in `elsewhere`.
-  std::array<Column<uint64_t>, io::kColumnCount> text_columns;
+  // are TextColumn's packed ones, a quarter of the size of views, placing a
+  // field within its row (`offsets`): the columns of a file of millions of
+  // rows are most of the memory reading it takes, and on a VM fresh memory
+  // is costly to fault in. A field the cell cannot place in its row (one
+  // unescaped into the arena, one of 64 KiB or more, or one starting 32 KiB
+  // or more into its row) is listed in `elsewhere`.
+  std::array<Column<uint32_t>, io::kColumnCount> text_columns;
   std::array<std::vector<std::string_view>, io::kColumnCount> elsewhere;
   Column<int64_t> at;
   Column<EventKind> kind;

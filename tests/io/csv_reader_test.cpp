@@ -120,20 +120,36 @@ TEST(CsvReader, ReadsQuotedFields) {
   EXPECT_EQ(file.row(1), "2,D1,,2025-01-02,lost,,,,,\"too\nexpensive, \"\"really\"\"\",,");
 }
 
-TEST(CsvReader, ReadsAFieldTooLongToBePlacedInItsCell) {
-  // A column's cell places a field of up to 16 MiB - 1 bytes in the text;
-  // a longer one is listed apart, and reads back the same.
-  const std::string longest((size_t{1} << 24) - 1, 'a'), longer(size_t{1} << 24, 'b');
+TEST(CsvReader, ReadsFieldsBeyondWhatACellPlacesInItsRow) {
+  // A column's cell places a field of up to 64 KiB - 1 bytes starting up to
+  // 32 KiB - 1 bytes into its row; the others are listed apart, and read
+  // back the same.
+  const std::string longest((size_t{1} << 16) - 1, 'a'), longer(size_t{1} << 16, 'b');
+  const std::string start = "4,D1,,2025-01-05,field_set,,,,,,";
+  // Notes that put the value 32 KiB - 1 and 32 KiB bytes into the row.
+  const std::string last_note((size_t{1} << 15) - 1 - start.size() - 1, 'n');
+  const std::string beyond_note(last_note.size() + 1, 'n');
   const EventFile file = parse_ok(std::string(kHeader) +
                                   "1,D1,,2025-01-02,field_set,,,,,,note," + longest + "\n" +
                                   "2,D1,,2025-01-03,field_set,,,,,,note," + longer + "\n" +
-                                  "3,D1,,2025-01-04,field_set,,,,,,note,short\n");
-  ASSERT_EQ(file.size(), 3u);
+                                  "3,D1,,2025-01-04,field_set,,,,,,note,short\n" +
+                                  start + last_note + ",last\n" + start + beyond_note +
+                                  ",beyond\n");
+  ASSERT_EQ(file.size(), 5u);
   const EventColumns c = file.columns();
   EXPECT_EQ(c.value[0], longest);
   EXPECT_EQ(c.value[1], longer);
   EXPECT_EQ(c.value[2], "short");
+  EXPECT_EQ(c.value[3], "last");
+  EXPECT_EQ(c.value[4], "beyond");
+  EXPECT_EQ(c.value[3].data() - file.row(3).data(), (1 << 15) - 1);
+  EXPECT_EQ(c.value[4].data() - file.row(4).data(), 1 << 15);
+  EXPECT_EQ(c.field[3], last_note);
   EXPECT_EQ(c.value[1].data(), file.row(1).data() + file.row(1).size() - longer.size());
+  // A subspan reads the same rows.
+  const TextColumn tail = c.value.subspan(3, 2);
+  EXPECT_EQ(tail[0], "last");
+  EXPECT_EQ(tail[1], "beyond");
 }
 
 TEST(CsvReader, SkipsBlankLinesAndReadsALastLineWithoutLineEnd) {

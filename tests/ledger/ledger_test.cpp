@@ -617,36 +617,44 @@ TEST(TextColumn, ReadsViewsOrCStrings) {
 }
 
 TEST(TextColumn, ReadsPackedCells) {
-  const std::string_view base = "xxabcyy";
+  // Rows "xxabcyy" and "zzq" of one text; a cell places a field in its row.
+  const std::string_view base = "xxabcyy\nzzq";
   const std::string_view elsewhere[] = {"far", "away"};
-  const uint64_t cells[] = {*TextColumn::pack(2, 3), 0, TextColumn::elsewhere_cell(1),
-                            *TextColumn::pack(7, 0), TextColumn::elsewhere_cell(0)};
-  const TextColumn column = TextColumn::packed(base.data(), cells, 5, elsewhere);
+  const uint64_t row_starts[] = {0, 0, 8, 8, 8};
+  const uint32_t cells[] = {*TextColumn::pack(2, 3), 0, TextColumn::elsewhere_cell(1),
+                            *TextColumn::pack(2, 1), TextColumn::elsewhere_cell(0)};
+  const TextColumn column = TextColumn::packed(base.data(), row_starts, cells, 5, elsewhere);
   ASSERT_EQ(column.size(), 5u);
   EXPECT_EQ(column[0], "abc");
   EXPECT_EQ(column[0].data(), base.data() + 2);  // read in place, not copied
   EXPECT_EQ(column[1], "");
   EXPECT_EQ(column[2], "away");
-  EXPECT_EQ(column[3], "");
+  EXPECT_EQ(column[3], "q");
+  EXPECT_EQ(column[3].data(), base.data() + 10);
   EXPECT_EQ(column[4], "far");
   const TextColumn tail = column.subspan(2, 3);
   ASSERT_EQ(tail.size(), 3u);
   EXPECT_EQ(tail[0], "away");  // an index elsewhere counts from the list's start
+  EXPECT_EQ(tail[1], "q");     // and a row's start is the row's own
   EXPECT_EQ(tail[2], "far");
 
-  // Offsets below 2^39 and lengths below 2^24 fit; the rest is listed elsewhere.
-  constexpr uint64_t kLastOffset = (uint64_t{1} << 39) - 1, kLastLength = (uint64_t{1} << 24) - 1;
+  // Offsets below 2^15 and lengths below 2^16 fit; the rest is listed elsewhere.
+  constexpr uint64_t kLastOffset = (uint64_t{1} << 15) - 1, kLastLength = (uint64_t{1} << 16) - 1;
   const auto last = TextColumn::pack(kLastOffset, kLastLength);
   ASSERT_TRUE(last.has_value());
   EXPECT_FALSE(TextColumn::is_elsewhere(*last));
-  const std::string long_text(kLastLength + 1, 'x');
-  const uint64_t long_cells[] = {*TextColumn::pack(1, kLastLength)};
-  const TextColumn longest = TextColumn::packed(long_text.data(), long_cells, 1, {});
-  EXPECT_EQ(longest[0].data(), long_text.data() + 1);
+  const std::string long_text(kLastOffset + kLastLength + 1, 'x');
+  const uint64_t long_start[] = {1};
+  const uint32_t long_cells[] = {*last};
+  const TextColumn longest = TextColumn::packed(long_text.data(), long_start, long_cells, 1, {});
+  EXPECT_EQ(longest[0].data(), long_text.data() + 1 + kLastOffset);
   EXPECT_EQ(longest[0].size(), kLastLength);
   EXPECT_FALSE(TextColumn::pack(kLastOffset + 1, 0).has_value());
   EXPECT_FALSE(TextColumn::pack(0, kLastLength + 1).has_value());
   EXPECT_TRUE(TextColumn::is_elsewhere(TextColumn::elsewhere_cell(0)));
+  const uint32_t last_listed = TextColumn::elsewhere_cell(TextColumn::kMaxElsewhere - 1);
+  EXPECT_TRUE(TextColumn::is_elsewhere(last_listed));
+  EXPECT_EQ(last_listed, 0xFFFFFFFFu);
 }
 
 // A batch of C strings (NULL where a row has no text), as the C API passes
