@@ -103,6 +103,7 @@ class TextColumn {
   }
   // The cell of the text `elsewhere[index]`, for an index below 2^31.
   static uint32_t elsewhere_cell(size_t index) {
+    assert(index < kMaxElsewhere);
     return kElsewhere | static_cast<uint32_t>(index);
   }
   static bool is_elsewhere(uint32_t cell) { return (cell & kElsewhere) != 0; }

@@ -1,6 +1,7 @@
 // The events CSV reader: header and column mapping, then each row checked and
 // turned into columns, or rejected with its line and the reason.
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <future>
 #include <iterator>
@@ -178,8 +179,9 @@ class CsvReader {
     // its cells' 31 bits.
     if (most_rows > TextColumn::kMaxElsewhere) {
       return Status(Code::kLimitExceeded,
-                    fmt::format("the file has {} lines; a file may hold at most {} rows: split it",
-                                most_rows - 1, TextColumn::kMaxElsewhere - 1));
+                    fmt::format("the file has more than {} lines after the header, the most a "
+                                "file may have: split it",
+                                TextColumn::kMaxElsewhere - 1));
     }
     reserve_columns(most_rows);
     if (split == text.size()) {
@@ -315,6 +317,7 @@ void CsvReader::take_second_half(EventFileBuilder::Data&& second, size_t first_r
     // The second half numbered the texts it listed elsewhere from 0.
     std::vector<std::string_view>& listed = d_->elsewhere[column];
     if (!second.elsewhere[column].empty()) {
+      assert(listed.size() + second.elsewhere[column].size() <= TextColumn::kMaxElsewhere);
       RowColumn<uint32_t>& cells = second.text_columns[column];
       for (size_t row = 0; row < cells.size(); ++row) {
         if (TextColumn::is_elsewhere(cells[row])) cells.mutable_data()[row] += listed.size();

@@ -132,6 +132,32 @@ TEST(CsvHalves, UnescapedTextsInBothHalves) {
   }
 }
 
+TEST(CsvHalves, FieldsBeyondTheirCellsInBothHalves) {
+  // Values 32 KiB into their rows (after a long note) and values of 64 KiB
+  // are listed apart, in each half; blank and bad lines in the first half
+  // make the second half's rows move down when the halves join.
+  const std::string far_note(size_t{1} << 15, 'n'), long_value(size_t{1} << 16, 'v');
+  std::string text(kHeader);
+  for (int i = 0; i < 20; ++i) {
+    const std::string n = std::to_string(i);
+    text += n + ",D" + n + ",2025-01-02,field_set,,," + far_note + ",far " + n + "\n";
+    text += n + "b,D" + n + ",2025-01-03,field_set,,,k," + long_value + n + "\n";
+    text += n + "c,D" + n + ",2025-01-04,field_set,,,k,near " + n + "\n";
+    if (i < 5) text += "\n" + n + "d,D" + n + ",2025-01-0x,opened,,,,\n";
+  }
+  EventFile file = read(text, kHalves);
+  expect_same(file, read(text, kWhole));
+  ASSERT_EQ(file.size(), 60u);
+  const TextColumn value = file.columns().value;
+  for (int i = 0; i < 20; ++i) {
+    const std::string n = std::to_string(i);
+    EXPECT_EQ(value[3 * i], "far " + n);
+    EXPECT_EQ(value[3 * i + 1], long_value + n);
+    EXPECT_EQ(value[3 * i + 2], "near " + n);
+  }
+  EXPECT_EQ(io::EventFileBuilder::data(&file).elsewhere[io::kValueColumn].size(), 40u);
+}
+
 TEST(CsvHalves, AMiddleInsideQuotesReadsOn) {
   // The middle falls inside a quoted value of many lines: the second half's
   // guess is wrong and the text must still read as one row.

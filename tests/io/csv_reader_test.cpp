@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "io/csv_columns.hpp"
+#include "io/event_file.hpp"
 #include "voronka/csv.hpp"
 
 namespace voronka {
@@ -129,7 +131,7 @@ TEST(CsvReader, ReadsFieldsBeyondWhatACellPlacesInItsRow) {
   // Notes that put the value 32 KiB - 1 and 32 KiB bytes into the row.
   const std::string last_note((size_t{1} << 15) - 1 - start.size() - 1, 'n');
   const std::string beyond_note(last_note.size() + 1, 'n');
-  const EventFile file = parse_ok(std::string(kHeader) +
+  EventFile file = parse_ok(std::string(kHeader) +
                                   "1,D1,,2025-01-02,field_set,,,,,,note," + longest + "\n" +
                                   "2,D1,,2025-01-03,field_set,,,,,,note," + longer + "\n" +
                                   "3,D1,,2025-01-04,field_set,,,,,,note,short\n" +
@@ -145,6 +147,12 @@ TEST(CsvReader, ReadsFieldsBeyondWhatACellPlacesInItsRow) {
   EXPECT_EQ(c.value[3].data() - file.row(3).data(), (1 << 15) - 1);
   EXPECT_EQ(c.value[4].data() - file.row(4).data(), 1 << 15);
   EXPECT_EQ(c.field[3], last_note);
+  // Only the value of 64 KiB and the one 32 KiB into its row are listed.
+  const std::vector<std::string_view>& listed =
+      io::EventFileBuilder::data(&file).elsewhere[io::kValueColumn];
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0], longer);
+  EXPECT_EQ(listed[1], "beyond");
   EXPECT_EQ(c.value[1].data(), file.row(1).data() + file.row(1).size() - longer.size());
   // A subspan reads the same rows.
   const TextColumn tail = c.value.subspan(3, 2);
