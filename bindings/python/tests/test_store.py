@@ -1,4 +1,5 @@
 """Stores, processes, events and deals through the binding."""
+import ctypes
 import json
 import os
 import shutil
@@ -508,6 +509,87 @@ def test_long_and_repeating_text_values():
         r = s.append_events(empty)
         assert (r.accepted, r.rejected) == (n, 0)
         assert s.deal("E4999").fields == {}
+
+
+def test_rows_sharing_objects_read_as_rows_each_holding_their_own():
+    """A long column whose rows share a few objects is read once per object
+    (by address): each row reads as it does in a short column, which is read
+    row by row or by value, for every kind of value."""
+    from voronka._columns import _kind_codes, _shared_objects, text_pointers
+
+    def read(column):
+        keep = []  # the packed text the pointers point into
+        pointers, blank, nul, odd = text_pointers(column, keep)
+        texts = [ctypes.string_at(int(p)) if p else None for p in pointers]
+        return texts, blank.tolist(), nul.tolist(), odd.tolist()
+
+    cycle = ["sale", "Анна", "", "a\0b", None, np.nan, pd.NA, 1, True, 2.5, 1e20, b"x\xff",
+             ["a", "b"], "\ud800"]
+    repeats = 5000 // len(cycle) + 1  # beyond the sample that decides
+    column = pd.Series(cycle * repeats, dtype=object)
+    codes, uniques = _shared_objects(column.to_numpy())
+    assert len(uniques) == len(cycle) - 3 and (codes == -1).sum() == 3 * repeats
+    assert tuple(x * repeats for x in read(column[:len(cycle)])) == read(column)
+
+    kinds = ["opened", "won", 3, 3.0, True, "", None, np.nan, "bogus", ["opened"], b"lost"]
+    column = pd.Series(kinds * (5000 // len(kinds) + 1), dtype=object)
+    assert _shared_objects(column.to_numpy()) is not None
+    once = [np.tile(a, 5000 // len(kinds) + 1) for a in _kind_codes(column[:len(kinds)])]
+    assert all((a == b).all() for a, b in zip(once, _kind_codes(column)))
+
+    # One object throughout, missing or not, or past the sample only.
+    for value, text in ((np.nan, None), ("sale", b"sale")):
+        column = pd.Series([value] * 5000, dtype=object)
+        assert read(column) == ([text] * 5000, [text is None] * 5000, [False] * 5000,
+                                [False] * 5000)
+    column = pd.Series([np.nan] * 4096 + ["late"] * 904, dtype=object)
+    assert read(column)[:2] == ([None] * 4096 + [b"late"] * 904, [True] * 4096 + [False] * 904)
+    # Rows each holding their own object, or an array read with a stride, are
+    # not taken for shared.
+    assert _shared_objects(np.array([f"D{i % 2}" for i in range(5000)], dtype=object)) is None
+    assert _shared_objects(np.array(["x"] * 10000, dtype=object)[::2]) is None
+    # Nor are rows shared in the sample only, as a frame joined to one of
+    # fresh objects holds: its values are read by value.
+    fresh = pd.Series(["ab"] * 4096 + ["".join(("a", "b")) for _ in range(5000)], dtype=object)
+    assert _shared_objects(fresh.to_numpy()) is None
+    assert read(fresh) == ([b"ab"] * 9096, [False] * 9096, [False] * 9096, [False] * 9096)
+
+
+def test_a_frame_from_read_csv_holds_what_the_cli_imports(tmp_path):
+    """read_csv shares one object among equal values of a chunk of the file:
+    the batch of its frame holds what importing the file does."""
+    path = tmp_path / "events.csv"
+    owners = ["anna", "boris", "vera", ""]
+    with open(path, "w") as out:
+        out.write("event_id,deal_id,process,ts,kind,stage,amount,owner,client,reason,field,value\n")
+        for d in range(1500):
+            day = MARCH_3_9H + d * HOUR
+            out.write(f"o{d},D{d},sale,{day},opened,,{d * 100},{owners[d % 4]},"
+                      f"{'c' + str(d % 7) if d % 3 else ''},,,\n")
+            out.write(f"m{d},D{d},,{day + 1},entered,meeting,,,,,,\n")
+            if d % 2:
+                out.write(f"n{d},D{d},,{day + 2},entered,offer,,,,,,\n")
+            if d % 5 == 0:
+                out.write(f"l{d},D{d},,{day + 3},lost,,,,,price,,\n")
+            elif d % 5 == 1:
+                out.write(f"f{d},D{d},,{day + 3},field_set,,,,,,source,web\n")
+    frame = pd.read_csv(path, dtype={"event_id": str, "field": str, "value": str},
+                        keep_default_na=False, na_values=[""])
+    assert len(frame) > 4096
+    # Whether read_csv shares its objects is pandas' choice: this only checks
+    # that the test reads shared objects.
+    for name in ("process", "kind", "stage", "owner", "reason"):
+        assert voronka._columns._shared_objects(frame[name].to_numpy()) is not None, name
+    with voronka.Store.memory() as batch, voronka.Store.memory() as imported:
+        for s in (batch, imported):
+            s.add_process(DATA / "sale.json")
+        r = batch.append_events(frame)
+        assert (r.accepted, r.rejected) == (len(frame), 0)
+        assert imported.import_csv(path, time_format="epoch-ms").accepted == len(frame)
+        assert batch.snapshot().to_json() == imported.snapshot().to_json()
+        for d in (0, 1, 2, 3, 1499):
+            assert batch.deal(f"D{d}") == imported.deal(f"D{d}")
+        assert (batch.deal("D1").fields, batch.deal("D2").client) == ({"source": "web"}, "c2")
 
 
 def test_one_long_value_does_not_widen_every_row():
