@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._library import EventColumns
-from ._times import column_to_ms, instances as _instances, integers, text_to_ms
+from ._times import column_to_ms, instances as _instances, integers, no_rows, text_to_ms
 from .errors import InvalidArgumentError
 
 KINDS: Dict[str, int] = {
@@ -46,10 +46,14 @@ class PreparedBatch:
     """The C view of a batch, and what keeps its memory alive."""
     columns: EventColumns
     total: int                           # rows in the input
-    rows: np.ndarray                     # input row of each event passed to C
+    rows: Optional[np.ndarray]           # input row of each event passed to C; None: row i is event i
     rejects: List[Tuple[int, str]]       # rows set aside: (row, message)
     keep: List[Any] = field(default_factory=list)
     arrays: Dict[str, np.ndarray] = field(default_factory=dict)  # by column name
+
+    def row(self, event: int) -> int:
+        """The input row of the batch's event number `event`."""
+        return event if self.rows is None else int(self.rows[event])
 
 
 def as_frame(data: EventData) -> pd.DataFrame:
@@ -229,7 +233,7 @@ def _row_pointers(column: pd.Series, keep: List[Any]
         # missing values and for text took two more: over millions of
         # objects scattered in memory, each pass costs as much as the join.
         try:
-            return _pack(column.to_numpy(), keep) + (np.zeros(len(column), dtype=bool),)
+            return _pack(column.to_numpy(), keep) + (no_rows(len(column)),)
         except TypeError:
             pass  # a missing value, or one that is not text
     n = len(column)
@@ -269,7 +273,8 @@ def _addresses(values: np.ndarray) -> np.ndarray:
 def _shared_objects(values: np.ndarray) -> Optional[Tuple[np.ndarray, np.ndarray]]:
     """Codes and distinct objects of an object array whose rows, as a sample
     shows, share a few objects among them; None for any other array. The
-    missing objects (None, NaN, NA) are coded -1 and left out.
+    missing objects (None, NaN, NA) are coded -1 and left out, in codes of
+    the narrowest type then.
 
     Readers share one object among equal values (pandas' read_csv does
     within each chunk of the file; a list of literals shares them too), so
@@ -298,7 +303,9 @@ def _shared_objects(values: np.ndarray) -> Optional[Tuple[np.ndarray, np.ndarray
     missing = pd.isna(uniques)
     if missing.any():
         kept = np.flatnonzero(~missing)
-        renumbered = np.full(len(uniques), -1, dtype=codes.dtype)
+        # The narrowest codes that hold them: the gathers make an array of
+        # a code per row, fresh memory.
+        renumbered = np.full(len(uniques), -1, dtype=np.min_scalar_type(-len(uniques)))
         renumbered[kept] = np.arange(len(kept))
         codes, uniques = renumbered[codes], uniques[kept]
     return codes, uniques
@@ -312,15 +319,22 @@ def _repeats(column: pd.Series) -> bool:
         return False
 
 
+def _no_text(n: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """text_pointers() of a column of n rows without text, in arrays that
+    take no memory (read-only)."""
+    return np.broadcast_to(np.uint64(0), n), np.broadcast_to(np.True_, n), no_rows(n), no_rows(n)
+
+
 def text_pointers(column: pd.Series, keep: List[Any]
                   ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pointers (uint64) to each row's text, 0 where the value is missing, a
     mask of the rows without text (missing or empty), one of the rows whose
     text holds a NUL and one of the rows holding no text but a container (a
     list, ...). A column that repeats its values (categorical, or so it
-    seems from a sample) has each distinct value or object encoded once."""
+    seems from a sample) has each distinct value or object encoded once.
+    An array that would hold one value throughout may be a read-only view."""
     n = len(column)
-    none = np.zeros(n, dtype=bool)
+    none = no_rows(n)
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, uniques = column.cat.codes.to_numpy(), column.cat.categories.to_numpy()
     elif column.dtype == object and (shared := _shared_objects(column.to_numpy())) is not None:
@@ -328,7 +342,7 @@ def text_pointers(column: pd.Series, keep: List[Any]
     elif n > _SAMPLE and column.iloc[:_SAMPLE].isna().all() and column.isna().all():
         # An optional column the events leave empty: a test for missing
         # values is a third of the cost of factorizing it.
-        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), none, none
+        return _no_text(n)
     elif n > _SAMPLE and _repeats(column):
         try:
             codes, uniques = pd.factorize(
@@ -341,7 +355,7 @@ def text_pointers(column: pd.Series, keep: List[Any]
     else:
         return _row_pointers(column, keep)
     if len(uniques) == 0:
-        return np.zeros(n, dtype=np.uint64), np.ones(n, dtype=bool), none, none
+        return _no_text(n)
     unique_odd = _instances(uniques, _CONTAINERS) if uniques.dtype == object else None
     odd = np.append(unique_odd, False)[codes] if unique_odd is not None and \
         unique_odd.any() else none
@@ -351,7 +365,7 @@ def text_pointers(column: pd.Series, keep: List[Any]
     # a comparison costs a fraction of a gather over millions of rows.
     pointers = np.append(unique_pointers, np.uint64(0))[codes]
     blank = np.append(unique_empty, True)[codes] if unique_empty.any() else codes == -1
-    nul = np.append(unique_nul, False)[codes] if unique_nul.any() else np.zeros(n, dtype=bool)
+    nul = np.append(unique_nul, False)[codes] if unique_nul.any() else none
     return pointers, blank, nul, odd
 
 
@@ -371,11 +385,11 @@ def kind_code(value: Any) -> int:
 
 def _kind_codes(column: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """vrk_event_kind of each row, with masks of missing (NA or empty) and
-    unknown kinds."""
+    unknown kinds (a mask no row is in may be a read-only view)."""
     if pd.api.types.is_integer_dtype(column.dtype) and not column.hasnans:
         values = column.to_numpy(dtype=np.int64)
         bad = (values < 1) | (values > len(KINDS))
-        return np.where(bad, 0, values).astype(np.uint8), np.zeros(len(values), dtype=bool), bad
+        return np.where(bad, 0, values).astype(np.uint8), no_rows(len(values)), bad
     # Each distinct object or value is read once; code -1 is a missing one.
     if column.dtype == object and (shared := _shared_objects(column.to_numpy())) is not None:
         codes, uniques = shared
@@ -513,22 +527,24 @@ def convert(frame: Mapping[str, pd.Series]) -> PreparedBatch:
                                                    "is out of range"))
         arrays["amount"] = amounts
 
-    rejected = np.zeros(n, dtype=bool)
+    # `rejected` and `rows` are built only once some row is rejected: nearly
+    # every mask is empty, and fresh memory costs more than a pass.
+    rejected = no_rows(n)
     messages: Dict[int, str] = {}
     for mask, message in problems:
-        if not mask.any():  # as nearly every mask is: one pass, where the rest takes four
+        if not mask.any():
             continue
         for row in np.flatnonzero(mask & ~rejected):  # rejected rows only
             messages[int(row)] = message(int(row))
-        rejected |= mask
-    rows = np.arange(n, dtype=np.int64)
+        rejected = rejected | mask
+    rows = None
     if rejected.any():
-        rows = rows[~rejected]
-        arrays = {name: values[~rejected] for name, values in arrays.items()}
+        rows = np.flatnonzero(~rejected)
+        arrays = {name: values[rows] for name, values in arrays.items()}
 
     columns = EventColumns()
     columns.size = ctypes.sizeof(EventColumns)
-    columns.count = len(rows)
+    columns.count = n if rows is None else len(rows)
     for name, values in arrays.items():
         values = arrays[name] = np.ascontiguousarray(values)
         setattr(columns, COLUMNS[name], values.ctypes.data)

@@ -405,11 +405,11 @@ class Store(Owned):
             rejects = [(row, "invalid argument", message) for row, message in batch.rejects]
             if rejected:
                 outcomes = np.ctypeslib.as_array(self._lib.vrk_batch_result_outcomes(result),
-                                                 shape=(len(batch.rows),))
+                                                 shape=(batch.columns.count,))
                 for index in np.flatnonzero(outcomes == 2):
                     code = self._lib.vrk_batch_result_code(result, int(index))
                     message = self._lib.vrk_batch_result_message(result, int(index))
-                    rejects.append((int(batch.rows[index]), _status_name(code), _text(message)))
+                    rejects.append((batch.row(int(index)), _status_name(code), _text(message)))
                 rejects.sort()
         finally:
             self._lib.vrk_batch_result_free(result)
