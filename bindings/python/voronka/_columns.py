@@ -46,7 +46,7 @@ class PreparedBatch:
     """The C view of a batch, and what keeps its memory alive."""
     columns: EventColumns
     total: int                           # rows in the input
-    rows: Optional[np.ndarray]           # input row of each event passed to C; None: row i is event i
+    rows: Optional[np.ndarray]           # input row of each event given C; None: row i is event i
     rejects: List[Tuple[int, str]]       # rows set aside: (row, message)
     keep: List[Any] = field(default_factory=list)
     arrays: Dict[str, np.ndarray] = field(default_factory=dict)  # by column name
